@@ -1,0 +1,188 @@
+import type { CanonicalEvent, EventMetadata, IngestSource, JsonObject } from './canonical-event';
+import { deterministicEventId } from './event-id';
+import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
+import { classifyTopic, topicTemplate, type TopicClass } from './topic-catalogue';
+
+export type NormalisedItem =
+  | { outcome: 'event'; event: CanonicalEvent }
+  | { outcome: 'filtered'; reason: string; topicName: string }
+  | { outcome: 'rejected'; code: IngestErrorCode; message: string };
+
+export interface NormaliseContext {
+  source: IngestSource;
+  /** Knowledge time of this delivery, passed in: the domain never reads the clock. */
+  receivedAt: Date;
+  /** The `INGEST_TOPICS` allow-list; topics it does not match are filtered. */
+  isTopicAllowed?: (topicName: string, template: string) => boolean;
+}
+
+const GENESYS_EVENTBRIDGE_SOURCE = /^aws\.partner\/genesys\.com/;
+
+/**
+ * Turns one Genesys message (a notification message, or an EventBridge event wrapping one) into the canonical event
+ * the store keeps, or says why it is filtered or rejected.
+ */
+export function normaliseMessage(item: unknown, context: NormaliseContext): NormalisedItem {
+  if (!isObject(item)) {
+    return reject(INGEST_ERROR_CODES.notAnObject, `item is ${describeType(item)}, expected a JSON object`);
+  }
+  let message: JsonObject = item;
+  let envelopeTime: string | null = null;
+  let source = context.source;
+  if ('detail-type' in item || 'detail' in item) {
+    const unwrapped = unwrapEventBridge(item);
+    if ('code' in unwrapped) return reject(unwrapped.code, unwrapped.message);
+    message = unwrapped.message;
+    envelopeTime = unwrapped.time;
+    if (source === 'webhook') source = 'eventbridge';
+  }
+
+  const topicName = message['topicName'];
+  if (typeof topicName !== 'string' || topicName.trim() === '') {
+    return 'eventBody' in message
+      ? reject(INGEST_ERROR_CODES.missingTopic, 'topicName is missing or not a string')
+      : reject(
+          INGEST_ERROR_CODES.unknownEnvelope,
+          'item is neither a Genesys notification message (topicName, eventBody) nor an EventBridge event (detail-type, detail)',
+        );
+  }
+  const topic = classifyTopic(topicName);
+  if (topic.kind === 'not-an-event') return { outcome: 'filtered', reason: topic.reason, topicName };
+  if (context.isTopicAllowed && !context.isTopicAllowed(topicName, topic.template)) {
+    return { outcome: 'filtered', reason: 'topic not in INGEST_TOPICS', topicName };
+  }
+  const eventBody = message['eventBody'];
+  if (!isObject(eventBody)) {
+    return reject(INGEST_ERROR_CODES.missingEventBody, `eventBody of ${topicName} is ${describeType(eventBody)}, expected a JSON object`);
+  }
+
+  const placement = placeEvent(topic, topicName, eventBody);
+  if ('code' in placement) return reject(placement.code, placement.message);
+
+  const metadata: EventMetadata = {
+    topicName,
+    topicVersion: stringOrNull(message['version']),
+    source,
+    eventTime: businessTime(topic, eventBody) ?? isoOrNull(message['timestamp']) ?? envelopeTime,
+    receivedAt: context.receivedAt.toISOString(),
+    correlationId: correlationIdOf(message['metadata']),
+  };
+  return {
+    outcome: 'event',
+    event: {
+      eventId: deterministicEventId(placement.identity, eventBody),
+      streamId: placement.streamId,
+      eventType: topic.template,
+      data: eventBody,
+      metadata,
+    },
+  };
+}
+
+type Placement = { streamId: string; identity: string } | { code: IngestErrorCode; message: string };
+
+function placeEvent(topic: TopicClass, topicName: string, eventBody: JsonObject): Placement {
+  switch (topic.kind) {
+    case 'detail': {
+      const conversationId = topic.conversationId ?? stringOrNull(eventBody['conversationId']);
+      if (!conversationId) {
+        return {
+          code: INGEST_ERROR_CODES.noConversationId,
+          message: `${topicName} names no conversation: expected an id after "conversation." or eventBody.conversationId`,
+        };
+      }
+      return { streamId: `interaction-${conversationId}`, identity: topicName };
+    }
+    case 'snapshot': {
+      const conversationId = stringOrNull(eventBody['id']);
+      if (!conversationId) {
+        return { code: INGEST_ERROR_CODES.noConversationId, message: `${topicName} snapshot has no eventBody.id (the conversation id)` };
+      }
+      // One snapshot seen on a queue topic and on a user topic is one fact.
+      return { streamId: `interaction-${conversationId}`, identity: `conversation-snapshot:${conversationId}` };
+    }
+    case 'conversation':
+      return { streamId: `interaction-${topic.conversationId}`, identity: topicName };
+    case 'user-status':
+      return { streamId: `user-${topic.userId}`, identity: topicName };
+    case 'other':
+      return { streamId: `genesys-${topic.template}`, identity: topicName };
+    case 'not-an-event':
+      return { code: INGEST_ERROR_CODES.unknownEnvelope, message: `${topicName} is not an event` };
+    default: {
+      const exhaustive: never = topic;
+      return exhaustive;
+    }
+  }
+}
+
+type Unwrapped = { message: JsonObject; time: string | null } | { code: IngestErrorCode; message: string };
+
+function unwrapEventBridge(event: JsonObject): Unwrapped {
+  const detailType = event['detail-type'];
+  const detail = event['detail'];
+  const source = event['source'];
+  if (typeof detailType !== 'string') return { code: INGEST_ERROR_CODES.unknownEnvelope, message: 'EventBridge event has no detail-type string' };
+  if (!isObject(detail)) return { code: INGEST_ERROR_CODES.unknownEnvelope, message: 'EventBridge event has no detail object' };
+  if (typeof source === 'string' && !GENESYS_EVENTBRIDGE_SOURCE.test(source)) {
+    return { code: INGEST_ERROR_CODES.notGenesysSource, message: `EventBridge source ${source} is not a Genesys Cloud partner event source (aws.partner/genesys.com…)` };
+  }
+  const topicName = detail['topicName'];
+  if (typeof topicName === 'string' && topicTemplate(topicName) !== detailType) {
+    return {
+      code: INGEST_ERROR_CODES.detailTypeMismatch,
+      message: `detail-type ${detailType} does not match detail.topicName ${topicName} (expected ${topicTemplate(topicName)})`,
+    };
+  }
+  return { message: detail, time: isoOrNull(event['time']) };
+}
+
+function businessTime(topic: TopicClass, eventBody: JsonObject): string | null {
+  const eventTime = eventBody['eventTime'];
+  if (typeof eventTime === 'number' && Number.isFinite(eventTime)) return new Date(eventTime).toISOString();
+  const fromString = isoOrNull(eventTime);
+  if (fromString) return fromString;
+  return topic.kind === 'snapshot' ? latestTimeIn(eventBody) : null;
+}
+
+const SNAPSHOT_TIME_FIELDS = new Set(['startTime', 'endTime', 'connectedTime', 'disconnectedTime', 'startHoldTime', 'startAlertingTime', 'startAcwTime', 'endAcwTime']);
+
+/** A snapshot carries no event time: its latest state-change time is when the state it shows began. */
+function latestTimeIn(value: unknown, depth = 0): string | null {
+  if (depth > 6 || value === null || typeof value !== 'object') return null;
+  let latest: string | null = null;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const candidate = SNAPSHOT_TIME_FIELDS.has(key) ? isoOrNull(child) : latestTimeIn(child, depth + 1);
+    if (candidate && (latest === null || candidate > latest)) latest = candidate;
+  }
+  return latest;
+}
+
+function correlationIdOf(metadata: unknown): string | null {
+  if (!isObject(metadata)) return null;
+  return stringOrNull(metadata['CorrelationId'] ?? metadata['correlationId']);
+}
+
+function isoOrNull(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const millis = Date.parse(value);
+  return Number.isNaN(millis) ? null : new Date(millis).toISOString();
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function reject(code: IngestErrorCode, message: string): NormalisedItem {
+  return { outcome: 'rejected', code, message };
+}

