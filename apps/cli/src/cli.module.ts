@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { SimulateCommand } from './simulate/simulate.command';
+
+@Module({ providers: [SimulateCommand] })
+export class CliModule {}

@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './embedded/embedded-postgres';
+export * from './migrations';
+export * from './postgres/postgres-event-store';
+export { appendInOneTransaction, type AppendHooks } from './postgres/postgres-append';

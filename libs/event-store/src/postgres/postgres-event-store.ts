@@ -1,0 +1,128 @@
+import { Pool } from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AllSubscription,
+  type AppendOutcome,
+  type AppendRequest,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+} from '../event-store.port';
+import { appendInOneTransaction } from './postgres-append';
+import { PostgresAppendNotifier } from './postgres-notifier';
+import { EVENT_COLUMNS, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
+import { PostgresAllSubscription } from './postgres-subscription';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  /** How often an idle subscription looks for events when no notification arrives. */
+  pollIntervalMs?: number;
+}
+
+const DEFAULT_READ_COUNT = 4096;
+
+/** The embedded default: events in PostgreSQL, the same database as the read models. Schema: EVENT_STORE_MIGRATIONS. */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly notifier: PostgresAppendNotifier;
+  private readonly subscriptions = new Set<AllSubscription>();
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
+    // An idle client that loses its server must not crash the process; the next query reports the failure.
+    this.pool.on('error', () => undefined);
+    this.notifier = new PostgresAppendNotifier(options.connectionString);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendOutcome & { ok: true }> {
+    const [outcome] = await this.appendMany([{ streamId, events, expectedRevision: options.expectedRevision }]);
+    if (!outcome) throw new Error('append returned no outcome');
+    if (!outcome.ok) throw outcome.error;
+    return outcome;
+  }
+
+  async appendMany(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (requests.length === 0) return [];
+    const client = await this.pool.connect();
+    try {
+      return await appendInOneTransaction(client, requests);
+    } finally {
+      client.release();
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [streamId, options.maxCount ?? DEFAULT_READ_COUNT];
+    let bound = '';
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision.toString());
+      bound = ` AND revision ${backwards ? '<=' : '>='} $3::bigint`;
+    }
+    const result = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = $1${bound}
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
+      params,
+    );
+    return result.rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.from ?? (backwards ? 'end' : 'start');
+    if ((from === 'end' && !backwards) || (from === 'start' && backwards)) return [];
+    const params: unknown[] = [options.maxCount ?? DEFAULT_READ_COUNT];
+    let bound = '';
+    if (typeof from === 'bigint') {
+      params.push(from.toString());
+      bound = ` AND position ${backwards ? '<=' : '>='} $2::bigint`;
+    }
+    const filter = streamPrefixClause(options.filter?.streamPrefixes, params);
+    const result = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE true${bound}${filter}
+       ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT $1`,
+      params,
+    );
+    return result.rows.map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    const result = await this.pool.query<{ position: string | null }>('SELECT max(position) AS position FROM ledger_events');
+    const position = result.rows[0]?.position;
+    return position ? BigInt(position) : null;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    const from = options.from ?? 'start';
+    const subscription = new PostgresAllSubscription(this.pool, this.notifier, {
+      from: from === 'start' ? 0n : from === 'end' ? this.headPosition().then((head) => head ?? 0n) : from,
+      filter: options.filter,
+      maxBatchSize: options.maxBatchSize ?? 1000,
+      pollIntervalMs: this.options.pollIntervalMs ?? 500,
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Connection pool of this store, for health checks. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.notifier.close();
+    await this.pool.end();
+  }
+}
+
+export { WrongExpectedRevisionError };

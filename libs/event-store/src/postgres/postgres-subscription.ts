@@ -1,0 +1,72 @@
+import type { Pool } from 'pg';
+import type { AllSubscription, StreamFilter, SubscriptionMessage } from '../event-store.port';
+import type { PostgresAppendNotifier } from './postgres-notifier';
+import { EVENT_COLUMNS, POSITION_TRANSACTION_SHIFT, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
+
+export interface SubscriptionSettings {
+  /** Exclusive. 0n: from the start. */
+  from: bigint | Promise<bigint>;
+  filter?: StreamFilter;
+  maxBatchSize: number;
+  pollIntervalMs: number;
+}
+
+/**
+ * Catch-up then live subscription to `$all`.
+ *
+ * A bare sequence is not enough: transaction A may take number 10 and commit after transaction B took 11 and
+ * committed; a reader that saw 11 and moved on would skip 10 forever. Here a position starts with the writing
+ * transaction's id, and a reader only takes events from transactions older than the oldest one still running (its
+ * snapshot's xmin). Those have all committed or rolled back, so nothing can ever appear behind the cursor.
+ */
+export class PostgresAllSubscription implements AllSubscription {
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly notifier: PostgresAppendNotifier,
+    private readonly settings: SubscriptionSettings,
+  ) {}
+
+  async close(): Promise<void> {
+    this.abort.abort();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    let cursor = await this.settings.from;
+    let announcedCaughtUp = false;
+    try {
+      while (!this.abort.signal.aborted) {
+        const rows = await this.readVisibleAfter(cursor);
+        if (this.abort.signal.aborted) return;
+        if (rows.length > 0) {
+          cursor = BigInt((rows[rows.length - 1] as EventRow).position);
+          announcedCaughtUp = false;
+          yield { type: 'events', events: rows.map(toRecordedEvent) };
+          if (rows.length === this.settings.maxBatchSize) continue;
+        }
+        if (!announcedCaughtUp) {
+          announcedCaughtUp = true;
+          yield { type: 'caughtUp', position: cursor === 0n ? null : cursor };
+        }
+        await this.notifier.waitForAppend(this.settings.pollIntervalMs, this.abort.signal);
+      }
+    } finally {
+      this.abort.abort();
+    }
+  }
+
+  private async readVisibleAfter(cursor: bigint): Promise<EventRow[]> {
+    const params: unknown[] = [cursor.toString(), this.settings.maxBatchSize];
+    const filter = streamPrefixClause(this.settings.filter?.streamPrefixes, params);
+    const result = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events
+       WHERE position > $1::bigint
+         AND position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_TRANSACTION_SHIFT})${filter}
+       ORDER BY position
+       LIMIT $2`,
+      params,
+    );
+    return result.rows;
+  }
+}
