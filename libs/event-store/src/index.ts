@@ -3,3 +3,4 @@ export * from './embedded/embedded-postgres';
 export * from './migrations';
 export * from './postgres/postgres-event-store';
 export { appendInOneTransaction, type AppendHooks } from './postgres/postgres-append';
+export * from './group-commit-appender';

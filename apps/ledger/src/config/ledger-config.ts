@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LEDGER_ROLES = ['api', 'projector', 'connector'] as const;
+export type LedgerRole = (typeof LEDGER_ROLES)[number];
+
+const MIB = 1024 * 1024;
+
+const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const integer = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const postgresUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      try {
+        const url = new URL(value);
+        if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return value;
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: 'custom', message: `${name} must be a postgres:// connection string` });
+      return z.NEVER;
+    });
+
+const environmentSchema = z.object({
+  PORT: integer('PORT', 0, 65535, 3000),
+  HOST: z.string().default('127.0.0.1'),
+  LEDGER_DATA_DIR: z.string().default('./.ledger-data'),
+  DATABASE_URL: postgresUrl('DATABASE_URL'),
+  EVENTSTORE_URL: z.string().optional(),
+  LEDGER_ROLES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const roles = commaList(value);
+      if (roles.length === 0) return [...LEDGER_ROLES];
+      const unknown = roles.filter((role) => !(LEDGER_ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0) {
+        context.addIssue({ code: 'custom', message: `LEDGER_ROLES has unknown role(s) ${unknown.join(', ')}; known: ${LEDGER_ROLES.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(roles)] as LedgerRole[];
+    }),
+  INGEST_TOPICS: z.string().optional().transform(commaList),
+  INGEST_MAX_BODY_BYTES: integer('INGEST_MAX_BODY_BYTES', 1024, 512 * MIB, 5 * MIB),
+  INGEST_MAX_ITEMS: integer('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
+  INGEST_MAX_EVENTS_PER_COMMIT: integer('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  eventStoreUrl: string | undefined;
+  roles: LedgerRole[];
+  ingest: { topics: string[]; maxBodyBytes: number; maxItems: number; maxEventsPerCommit: number };
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the environment once, at start-up. Every problem names its variable. */
+export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  if (env.EVENTSTORE_URL) {
+    throw new ConfigError([
+      'EVENTSTORE_URL: the EventStoreDB adapter is not part of this build yet; unset it to use the PostgreSQL event store',
+    ]);
+  }
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.LEDGER_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    eventStoreUrl: env.EVENTSTORE_URL,
+    roles: env.LEDGER_ROLES,
+    ingest: {
+      topics: env.INGEST_TOPICS,
+      maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+      maxItems: env.INGEST_MAX_ITEMS,
+      maxEventsPerCommit: env.INGEST_MAX_EVENTS_PER_COMMIT,
+    },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

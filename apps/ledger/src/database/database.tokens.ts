@@ -1,0 +1,1 @@
+export const LEDGER_DATABASE_URL = Symbol('LEDGER_DATABASE_URL');

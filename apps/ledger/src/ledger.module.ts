@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
+import { DatabaseModule } from './database/database.module';
+import { IngestModule } from './ingest/ingest.module';
+import { OpsModule } from './ops/ops.module';
+
+@Module({})
+export class LedgerModule {
+  static forRoot(config: LedgerConfig, databaseUrl: string): DynamicModule {
+    const api = config.roles.includes('api');
+    return {
+      module: LedgerModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Request logs at debug: ingest traffic would drown everything else at info.
+            customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'debug'),
+            redact: ['req.headers.authorization', 'req.headers["x-ledger-signature"]', 'req.headers.cookie'],
+          },
+        }),
+        DatabaseModule.forRoot(databaseUrl),
+        OpsModule,
+        ...(api ? [IngestModule] : []),
+      ],
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+      exports: [LEDGER_CONFIG],
+    };
+  }
+}

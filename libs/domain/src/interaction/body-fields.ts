@@ -1,0 +1,52 @@
+/** Total readers for untyped Genesys bodies: a wrong or missing field reads as undefined, never throws. */
+export type Body = Record<string, unknown>;
+
+export function record(value: unknown): Body | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : undefined;
+}
+
+export function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Integers may arrive as numbers or numeric strings depending on the route. */
+export function count(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+export function flag(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+export function texts(value: unknown): string[] {
+  return list(value).flatMap((item) => {
+    const s = text(item);
+    return s === undefined ? [] : [s];
+  });
+}
+
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Epoch ms (detail events) or an ISO string (snapshots) to epoch ms; out-of-range years read as missing. */
+export function instantMs(value: unknown): number | undefined {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? Math.trunc(ms) : undefined;
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function isoMs(iso: string): number {
+  return Date.parse(iso);
+}
+
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
