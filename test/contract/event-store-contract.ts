@@ -201,5 +201,12 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
       expect(outcomes[2]).toMatchObject({ ok: true, appended: 1, duplicates: 1, nextExpectedRevision: 2n });
       expect((await store.readStream(b)).length).toBe(1);
     });
+
+    it('stores an event repeated inside one append once', async () => {
+      const id = stream();
+      const event = newEvent();
+      const outcome = await store.appendToStream(id, [event, newEvent(), event]);
+      expect(outcome).toMatchObject({ appended: 2, duplicates: 1, nextExpectedRevision: 1n });
+    });
   });
 }

@@ -36,7 +36,11 @@ async function main(): Promise<void> {
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    log.info({ url: `http://${config.host}:${port}`, roles: config.roles, embedded: embedded !== null }, 'interaction ledger listening');
+    log.info(
+      // The embedded server's URL has no secret in it; an external one may, so only its host is logged.
+      { url: `http://${config.host}:${port}`, roles: config.roles, database: embedded ? embedded.url : new URL(databaseUrl).host },
+      'interaction ledger listening',
+    );
 
     let stopping = false;
     const stop = async (signal: NodeJS.Signals): Promise<void> => {

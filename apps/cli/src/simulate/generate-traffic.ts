@@ -1,5 +1,5 @@
-import { AgentRoster, buildContactCentre } from './contact-centre';
-import { detailKindOf, detailType, type EventBridgeEvent, type NotificationMessage } from './genesys-messages';
+import { AgentRoster, buildContactCentre, type ContactCentre } from './contact-centre';
+import type { EventBridgeEvent, NotificationMessage } from './genesys-messages';
 import { deriveSeed, seededRandom, type SeededRandom } from './seeded-random';
 import { simulateConversation, type SimulatedConversation } from './simulate-conversation';
 
@@ -49,13 +49,36 @@ export const TRAFFIC_DEFAULTS = {
   eventSourceSuffix: 'interaction-ledger-simulator',
 } as const;
 
+const withDefaults = (options: GenerateTrafficOptions) => ({ ...TRAFFIC_DEFAULTS, ...withoutUndefined(options) });
+type Settings = ReturnType<typeof withDefaults>;
+
 /** How far (in deliveries) a late event or a redelivery may trail its place in time order. */
 const MAX_LATE_POSITIONS = 50;
 const MAX_REDELIVERY_POSITIONS = 200;
 
 /** Seeded, pure traffic: one seed and start time always give the same conversations and the same deliveries. */
 export function generateTraffic(options: GenerateTrafficOptions): GeneratedTraffic {
-  const settings = { ...TRAFFIC_DEFAULTS, ...withoutUndefined(options) };
+  const settings = withDefaults(options);
+  const { centre, conversations } = simulateContactCentre(settings);
+  const envelope = {
+    source: `aws.partner/genesys.com/cloud/${centre.orgId}/${settings.eventSourceSuffix}`,
+    account: settings.account,
+    region: settings.region,
+  };
+  const inTimeOrder = conversations
+    .flatMap((conversation) => conversation.events)
+    .sort((a, b) => a.eventBody.eventTime - b.eventBody.eventTime);
+  const deliveries = scheduleDeliveries(seededRandom(deriveSeed(settings.seed, 2)), inTimeOrder, envelope, settings);
+  return { conversations, deliveries };
+}
+
+/** The conversations alone, identical to `generateTraffic(options).conversations`, without the cost of deliveries. */
+export function generateConversations(options: GenerateTrafficOptions): SimulatedConversation[] {
+  return simulateContactCentre(withDefaults(options)).conversations;
+}
+
+
+function simulateContactCentre(settings: Settings): { centre: ContactCentre; conversations: SimulatedConversation[] } {
   if (!Number.isInteger(settings.conversations) || settings.conversations < 0) {
     throw new RangeError(`conversations must be a non-negative integer, got ${settings.conversations}`);
   }
@@ -72,17 +95,7 @@ export function generateTraffic(options: GenerateTrafficOptions): GeneratedTraff
     const rng = seededRandom(deriveSeed(settings.seed, index + 3));
     conversations.push(simulateConversation(rng, centre, roster, arrivalAt, settings));
   }
-
-  const envelope = {
-    source: `aws.partner/genesys.com/cloud/${centre.orgId}/${settings.eventSourceSuffix}`,
-    account: settings.account,
-    region: settings.region,
-  };
-  const inTimeOrder = conversations
-    .flatMap((conversation) => conversation.events)
-    .sort((a, b) => a.eventBody.eventTime - b.eventBody.eventTime);
-  const deliveries = scheduleDeliveries(seededRandom(deriveSeed(settings.seed, 2)), inTimeOrder, envelope, settings);
-  return { conversations, deliveries };
+  return { centre, conversations };
 }
 
 type Envelope = Pick<EventBridgeEvent, 'source' | 'account' | 'region'>;
@@ -111,12 +124,10 @@ function scheduleDeliveries(
 }
 
 export function toEventBridge(message: NotificationMessage, id: string, envelope: Envelope): EventBridgeEvent {
-  const kind = detailKindOf(message.topicName);
-  if (kind === null) throw new Error(`not a conversation detail topic: ${message.topicName}`);
   return {
     version: '0',
     id,
-    'detail-type': detailType(kind),
+    'detail-type': message.topicName.replace(`.${message.eventBody.conversationId}.`, '.{id}.'),
     source: envelope.source,
     account: envelope.account,
     time: `${message.timestamp.slice(0, 19)}Z`,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { generateTraffic, type GenerateTrafficOptions, type NotificationMessage } from './generate-traffic';
+import { generateConversations, generateTraffic, type GenerateTrafficOptions, type NotificationMessage } from './generate-traffic';
 import type { SimulatedConversation } from './simulate-conversation';
 
 const START = new Date('2024-05-01T08:00:00.000Z');
@@ -24,6 +24,7 @@ describe('generateTraffic', () => {
       vi.useRealTimers();
     }
     expect(generate({ seed: 99 }).deliveries[0]).not.toEqual(generate().deliveries[0]);
+    expect(generateConversations({ seed: 1234, conversations: 300, startTime: START })).toEqual(generate().conversations);
   });
 
   it('wraps every event in an EventBridge envelope whose detail-type is its topic with {id}', () => {

@@ -99,12 +99,3 @@ export interface EventBridgeEvent {
 
 export const detailTopic = (conversationId: string, kind: DetailEventKind): string =>
   `v2.detail.events.conversation.${conversationId}.${kind}`;
-
-export const detailType = (kind: DetailEventKind): string => detailTopic('{id}', kind);
-
-/** The kind of a detail topic (`...conversation.<id>.acd.end` → `acd.end`), or null for other topics. */
-export function detailKindOf(topicName: string): DetailEventKind | null {
-  const match = /^v2\.detail\.events\.conversation\.[^.]+\.(.+)$/.exec(topicName);
-  const kind = match?.[1];
-  return DETAIL_EVENT_KINDS.find((known) => known === kind) ?? null;
-}

@@ -44,11 +44,8 @@ export function deriveSeed(seed: number, stream: number): number {
 export function seededRandom(seed: number): SeededRandom {
   const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const hex = (n: number): string => {
-    let out = '';
-    for (let i = 0; i < n; i += 1) out += int(0, 15).toString(16);
-    return out;
-  };
+  // Four hex digits per draw: the simulator mints a few UUIDs per event, so this is on the hot path.
+  const hex4 = (): string => (0x10000 + int(0, 0xffff)).toString(16).slice(1);
   return {
     next,
     int,
@@ -75,6 +72,7 @@ export function seededRandom(seed: number): SeededRandom {
       if (last === undefined) throw new RangeError('weighted() from an empty list');
       return last[0];
     },
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
+    uuid: () =>
+      `${hex4()}${hex4()}-${hex4()}-4${hex4().slice(1)}-${'89ab'[int(0, 3)]}${hex4().slice(1)}-${hex4()}${hex4()}${hex4()}`,
   };
 }

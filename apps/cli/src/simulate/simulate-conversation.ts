@@ -78,19 +78,16 @@ export function simulateConversation(
   const windows: { ivr: Window[]; any: Window[] } = { ivr: [], any: [] };
 
   const emit = (kind: DetailEventKind, at: number, who: Participant, fields: Fields): number => {
-    const identity = kind === 'attributes' ? {} : { sessionId: who.sessionId, ...common };
-    const division = WITHOUT_DIVISION.has(kind) ? {} : { divisionId: centre.divisionId };
-    const eventBody: DetailEventBody = {
-      eventTime: at,
-      conversationId,
-      participantId: who.participantId,
-      ...identity,
-      ...division,
-      ...fields,
-    };
-    if (kind === 'attributes' && common.conversationExternalContactIds !== undefined) {
-      eventBody.conversationExternalContactIds = common.conversationExternalContactIds;
+    // Built in place rather than by spreads: large benchmark runs mint hundreds of thousands of these.
+    const eventBody: DetailEventBody = { eventTime: at, conversationId, participantId: who.participantId };
+    if (kind === 'attributes') {
+      if (common.conversationExternalContactIds) eventBody.conversationExternalContactIds = common.conversationExternalContactIds;
+    } else {
+      eventBody.sessionId = who.sessionId;
+      Object.assign(eventBody, common);
     }
+    if (!WITHOUT_DIVISION.has(kind)) eventBody.divisionId = centre.divisionId;
+    Object.assign(eventBody, fields);
     events.push({
       topicName: detailTopic(conversationId, kind),
       version: '2',

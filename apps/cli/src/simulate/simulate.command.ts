@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { generateTraffic, type GeneratedTraffic, type GenerateTrafficOptions } from './generate-traffic';
+import { generateConversations, generateTraffic, type GeneratedTraffic, type GenerateTrafficOptions } from './generate-traffic';
 import { createProgressReporter } from './progress-reporter';
+import type { SimulatedConversation } from './simulate-conversation';
 import { parseSimulateOptions, type SimulateOptions } from './simulate-options';
 import { sendTraffic, type SendTotals } from './send-traffic';
 
@@ -167,13 +168,12 @@ function generate(options: SimulateOptions, nowMs: number): GeneratedTraffic {
   };
   if (options.start !== undefined) return generateTraffic({ ...settings, startTime: options.start });
   // Generation is pure and shift-invariant: measure the span once, then place it to end just before now.
-  const probe = generateTraffic({ ...settings, startTime: new Date(0) });
-  const spanMs = timeSpanMs(probe);
+  const spanMs = timeSpanMs(generateConversations({ ...settings, startTime: new Date(0) }));
   return generateTraffic({ ...settings, startTime: new Date(nowMs - spanMs - END_MARGIN_MS) });
 }
 
-function timeSpanMs(traffic: GeneratedTraffic): number {
-  return traffic.conversations.reduce((latest, conversation) => {
+function timeSpanMs(conversations: readonly SimulatedConversation[]): number {
+  return conversations.reduce((latest, conversation) => {
     const last = conversation.events[conversation.events.length - 1];
     return Math.max(latest, last?.eventBody.eventTime ?? 0);
   }, 0);
@@ -184,6 +184,6 @@ function timeSpan(traffic: GeneratedTraffic): { firstEventAt?: string; lastEvent
   if (first === undefined) return {};
   return {
     firstEventAt: new Date(first.eventBody.eventTime).toISOString(),
-    lastEventAt: new Date(timeSpanMs(traffic)).toISOString(),
+    lastEventAt: new Date(timeSpanMs(traffic.conversations)).toISOString(),
   };
 }

@@ -1,21 +1,43 @@
 import { toIso } from './body-fields';
 import type { AcdOutcome, InteractionParticipant, InteractionSegment, InteractionState } from './interaction-state';
-import { addClosedSegment, closeSegment, openSegment } from './segments';
+import { addClosedSegment, closeSegment, endMs, openSegment, startMs } from './segments';
 
 /**
  * Queue and IVR segments are matched across the whole conversation, not only on the named participant: detail
  * events and snapshots may attach the same queue wait to different participant ids, and it must count once.
  */
 
+type Match = (s: InteractionSegment) => boolean;
+
 function allSegments(draft: InteractionState): InteractionSegment[] {
   return draft.participants.flatMap((p) => p.segments);
 }
 
-const sameQueue = (queueId: string | undefined) => (s: InteractionSegment) =>
+const queueMatch = (queueId: string | undefined): Match => (s) =>
   s.segmentType === 'queue' && (queueId === undefined || s.queueId === queueId);
+const ivrMatch: Match = (s) => s.segmentType === 'ivr';
+
+/** The segment an end refers to: the open one (this participant's first), else one already closed that overlaps. */
+function segmentEndingAt(draft: InteractionState, p: InteractionParticipant, match: Match, fromMs: number | undefined, toMs: number) {
+  const all = allSegments(draft).filter(match);
+  const end = toIso(toMs);
+  const overlaps = (s: InteractionSegment) => fromMs !== undefined && startMs(s) <= toMs && (endMs(s) ?? Infinity) >= fromMs;
+  return (
+    p.segments.find((s) => match(s) && s.segmentEnd === null) ??
+    all.find((s) => s.segmentEnd === null) ??
+    all.find((s) => s.segmentEnd === end) ??
+    all.find(overlaps)
+  );
+}
+
+/** A start is a duplicate when that wait is open, or a known one started then or spans that instant. */
+function alreadyKnown(draft: InteractionState, match: Match, atMs: number): boolean {
+  return allSegments(draft).some((s) => match(s) && (startMs(s) === atMs || (startMs(s) < atMs && atMs < (endMs(s) ?? Infinity))));
+}
 
 export function enterQueue(draft: InteractionState, p: InteractionParticipant, queueId: string | undefined, atMs: number): void {
-  if (allSegments(draft).some((s) => sameQueue(queueId)(s) && s.segmentEnd === null)) return;
+  const match = queueMatch(queueId);
+  if (allSegments(draft).some((s) => match(s) && s.segmentEnd === null) || alreadyKnown(draft, match, atMs)) return;
   openSegment(p, 'queue', atMs, queueId);
 }
 
@@ -30,15 +52,11 @@ export interface QueueExit {
   authoritative: boolean;
 }
 
-/** Closes the queue wait; returns the segment so the caller can act on the outcome. */
-export function leaveQueue(draft: InteractionState, p: InteractionParticipant, exit: QueueExit): InteractionSegment {
-  const matches = sameQueue(exit.queueId);
-  const end = toIso(exit.atMs);
+export function leaveQueue(draft: InteractionState, p: InteractionParticipant, exit: QueueExit): void {
+  const fromMs = exit.durationMs === undefined ? undefined : exit.atMs - exit.durationMs;
   const segment =
-    p.segments.find((s) => matches(s) && s.segmentEnd === null) ??
-    allSegments(draft).find((s) => matches(s) && s.segmentEnd === null) ??
-    allSegments(draft).find((s) => matches(s) && s.segmentEnd === end) ??
-    addClosedSegment(p, 'queue', exit.atMs - (exit.durationMs ?? 0), exit.atMs);
+    segmentEndingAt(draft, p, queueMatch(exit.queueId), fromMs, exit.atMs) ??
+    addClosedSegment(p, 'queue', fromMs ?? exit.atMs, exit.atMs);
   if (segment.segmentEnd === null) closeSegment(segment, exit.atMs);
   if (segment.queueId === undefined && exit.queueId !== undefined) segment.queueId = exit.queueId;
   if (exit.acdOutcome !== undefined && (exit.authoritative || segment.acdOutcome === undefined)) {
@@ -47,14 +65,14 @@ export function leaveQueue(draft: InteractionState, p: InteractionParticipant, e
   if (exit.answeredUserId !== undefined && (exit.authoritative || segment.answeredUserId === undefined)) {
     segment.answeredUserId = exit.answeredUserId;
   }
-  return segment;
 }
 
 export function enterIvr(draft: InteractionState, p: InteractionParticipant, atMs: number): void {
-  if (allSegments(draft).some((s) => s.segmentType === 'ivr' && s.segmentEnd === null)) return;
+  if (allSegments(draft).some((s) => ivrMatch(s) && s.segmentEnd === null) || alreadyKnown(draft, ivrMatch, atMs)) return;
   openSegment(p, 'ivr', atMs);
 }
 
+/** Without a start ever seen and no duration given, an IVR end has no span to record. */
 export function leaveIvr(
   draft: InteractionState,
   p: InteractionParticipant,
@@ -62,13 +80,9 @@ export function leaveIvr(
   disconnectType: string | undefined,
   durationMs: number | undefined,
 ): void {
-  const end = toIso(atMs);
-  const isIvr = (s: InteractionSegment) => s.segmentType === 'ivr';
-  let segment =
-    p.segments.find((s) => isIvr(s) && s.segmentEnd === null) ??
-    allSegments(draft).find((s) => isIvr(s) && s.segmentEnd === null) ??
-    allSegments(draft).find((s) => isIvr(s) && s.segmentEnd === end);
-  if (segment === undefined && durationMs !== undefined) segment = addClosedSegment(p, 'ivr', atMs - durationMs, atMs);
+  const fromMs = durationMs === undefined ? undefined : atMs - durationMs;
+  let segment = segmentEndingAt(draft, p, ivrMatch, fromMs, atMs);
+  if (segment === undefined && fromMs !== undefined) segment = addClosedSegment(p, 'ivr', fromMs, atMs);
   if (segment === undefined) return;
   if (segment.segmentEnd === null) closeSegment(segment, atMs);
   if (disconnectType !== undefined && segment.disconnectType === undefined) segment.disconnectType = disconnectType;

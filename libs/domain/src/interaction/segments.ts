@@ -32,7 +32,9 @@ export function fillIdentity(p: InteractionParticipant, ids: { userId?: string |
   for (const s of p.segments) if (AGENT_SEGMENTS.includes(s.segmentType)) stampAgent(p, s);
 }
 
+/** Only user legs carry identity onto segments: a customer's queueId (REST) is not a queue it waited in. */
 function stampAgent(p: InteractionParticipant, s: InteractionSegment): void {
+  if (p.userId === undefined) return;
   if (s.userId === undefined && p.userId !== undefined) s.userId = p.userId;
   if (s.queueId === undefined && p.queueId !== undefined) s.queueId = p.queueId;
 }

@@ -63,7 +63,12 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[]): Pro
   const rows: PlannedRow[] = [];
   const outcomes: AppendOutcome[] = requests.map((request, index) => {
     const current = revisions.get(request.streamId) ?? -1n;
-    const fresh = request.events.filter((event) => !stored.has(event.eventId));
+    const inRequest = new Set<string>();
+    const fresh = request.events.filter((event) => {
+      const isNew = !stored.has(event.eventId) && !inRequest.has(event.eventId);
+      inRequest.add(event.eventId);
+      return isNew;
+    });
     const duplicates = request.events.length - fresh.length;
     // A retry whose events are all stored already succeeds whatever it expected: appends are idempotent.
     if (fresh.length === 0) return { ok: true, nextExpectedRevision: current, position: null, appended: 0, duplicates };
