@@ -130,7 +130,7 @@ export function toEventBridge(message: NotificationMessage, id: string, envelope
     'detail-type': message.topicName.replace(`.${message.eventBody.conversationId}.`, '.{id}.'),
     source: envelope.source,
     account: envelope.account,
-    time: `${message.timestamp.slice(0, 19)}Z`,
+    time: message.timestamp.replace(/\.\d{3}Z$/, 'Z'),
     region: envelope.region,
     resources: [],
     detail: message,

@@ -98,4 +98,4 @@ export interface EventBridgeEvent {
 }
 
 export const detailTopic = (conversationId: string, kind: DetailEventKind): string =>
-  `v2.detail.events.conversation.${conversationId}.${kind}`;
+  ['v2.detail.events.conversation', conversationId, kind].join('.');

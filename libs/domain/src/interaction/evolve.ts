@@ -1,0 +1,87 @@
+import { instantMs, isoMs, record, toIso } from './body-fields';
+import {
+  acdEnd, acdStart, afterCallWork, applyConversationFields, customerEnd, customerStart, flowEnd, flowStart,
+  mergeAttributes, userEnd, userStart, voicemail,
+} from './detail-events';
+import { type EventKind, parseEventKind } from './event-kind';
+import { compareFoldOrder, foldTime } from './fold-order';
+import type { FoldableEvent } from './foldable-event';
+import { cloneState, initialInteractionState, type InteractionState } from './interaction-state';
+import { deriveSummary } from './derive';
+import { applyConversationSnapshot } from './snapshot-events';
+
+/** Kinds that describe the conversation from the customer's side: their media, direction, ani and dnis win. */
+const CUSTOMER_SIDE = new Set(['customer.start', 'customer.end', 'contact', 'outbound']);
+
+/**
+ * Applies one event. Pure: the input state is never changed; an ignored event (unknown topic, another
+ * conversation) returns the very same state. Applying the same event twice in a row equals applying it once.
+ */
+export function evolve(state: InteractionState, event: FoldableEvent): InteractionState {
+  const kind = parseEventKind(event.eventType);
+  if (kind.kind === 'ignored' || !belongsTo(state, kind, event.data)) return state;
+  const draft = cloneState(state);
+  const time = foldTime(event);
+  const atMs = time === null ? undefined : isoMs(time);
+  applyKind(draft, kind, event.data, atMs);
+  if (time !== null && (draft.lastEventTime === null || time > draft.lastEventTime)) draft.lastEventTime = time;
+  deriveSummary(draft);
+  return draft;
+}
+
+/** A body naming another conversation is not about this one (a misrouted event must not corrupt the state). */
+function belongsTo(state: InteractionState, kind: EventKind, data: Record<string, unknown>): boolean {
+  const id = kind.kind === 'snapshot' ? data.id : data.conversationId;
+  return typeof id !== 'string' || id === '' || id === state.conversationId;
+}
+
+function applyKind(draft: InteractionState, kind: EventKind, body: Record<string, unknown>, atMs: number | undefined): void {
+  if (kind.kind === 'snapshot') {
+    applyConversationSnapshot(draft, body, atMs, kind.mediaType);
+    return;
+  }
+  if (kind.kind === 'ignored') return;
+  applyConversationFields(draft, body, CUSTOMER_SIDE.has(kind.kind));
+  // Segments need a time: without one, only the time-free fields above (and attributes) are kept.
+  if (atMs === undefined && kind.kind !== 'attributes') return;
+  const at = atMs ?? 0;
+  switch (kind.kind) {
+    case 'customer.start': return customerStart(draft, body, at);
+    case 'customer.end': return customerEnd(draft, body, at);
+    case 'flow.start': return flowStart(draft, body, at);
+    case 'flow.end': return flowEnd(draft, body, at);
+    case 'acd.start': return acdStart(draft, body, at);
+    case 'acd.end': return acdEnd(draft, body, at);
+    case 'user.start': return userStart(draft, body, at);
+    case 'user.end': return userEnd(draft, body, at);
+    case 'acw':
+    case 'wrapup': return afterCallWork(draft, body, at);
+    case 'attributes': return mergeAttributes(draft, record(body.attributes));
+    case 'voicemail.start':
+    case 'voicemail.end': return voicemail(draft, body);
+    // Conversation fields only: no segment in the analytics vocabulary corresponds to these.
+    case 'contact':
+    case 'flow.outcome':
+    case 'outbound': return;
+    default: {
+      const unhandled: never = kind;
+      return unhandled;
+    }
+  }
+}
+
+/**
+ * The state of one conversation from its events, in any order and with any duplicates: de-duplicated by
+ * eventId, then applied in `compareFoldOrder`.
+ */
+export function foldInteraction(conversationId: string, events: readonly FoldableEvent[]): InteractionState {
+  const unique = new Map<string, FoldableEvent>();
+  for (const event of events) if (!unique.has(event.eventId)) unique.set(event.eventId, event);
+  return [...unique.values()].sort(compareFoldOrder).reduce(evolve, initialInteractionState(conversationId));
+}
+
+/** Convenience for tests and callers holding epoch ms. */
+export function isoFromEpochMs(value: unknown): string | null {
+  const ms = instantMs(value);
+  return ms === undefined ? null : toIso(ms);
+}
