@@ -4,8 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
 import { DatabaseModule } from './database/database.module';
+import { AdminModule } from './admin/admin.module';
 import { IngestModule } from './ingest/ingest.module';
 import { OpsModule } from './ops/ops.module';
+import { ProjectorModule } from './projector/projector.module';
 
 @Module({})
 export class LedgerModule {
@@ -25,7 +27,8 @@ export class LedgerModule {
         }),
         DatabaseModule.forRoot(databaseUrl),
         OpsModule,
-        ...(api ? [IngestModule] : []),
+        ...(config.roles.includes('projector') ? [ProjectorModule] : []),
+        ...(api ? [IngestModule, AdminModule] : []),
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -77,7 +77,6 @@ export function generateConversations(options: GenerateTrafficOptions): Simulate
   return simulateContactCentre(withDefaults(options)).conversations;
 }
 
-
 function simulateContactCentre(settings: Settings): { centre: ContactCentre; conversations: SimulatedConversation[] } {
   if (!Number.isInteger(settings.conversations) || settings.conversations < 0) {
     throw new RangeError(`conversations must be a non-negative integer, got ${settings.conversations}`);

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { generateConversations, generateTraffic, type GenerateTrafficOptions, type NotificationMessage } from './generate-traffic';
+import {
+  generateConversations,
+  generateTraffic,
+  type GenerateTrafficOptions,
+  type NotificationMessage,
+} from './generate-traffic';
 import type { SimulatedConversation } from './simulate-conversation';
 
 const START = new Date('2024-05-01T08:00:00.000Z');
@@ -24,7 +29,9 @@ describe('generateTraffic', () => {
       vi.useRealTimers();
     }
     expect(generate({ seed: 99 }).deliveries[0]).not.toEqual(generate().deliveries[0]);
-    expect(generateConversations({ seed: 1234, conversations: 300, startTime: START })).toEqual(generate().conversations);
+    expect(generateConversations({ seed: 1234, conversations: 300, startTime: START })).toEqual(
+      generate().conversations,
+    );
   });
 
   it('wraps every event in an EventBridge envelope whose detail-type is its topic with {id}', () => {
@@ -45,8 +52,8 @@ describe('generateTraffic', () => {
     }
   });
 
-  it('keeps each conversation\'s eventTimes consistent with its steps', () => {
-    for (const conversation of generate().conversations) {
+  it.each([1234, 7, 2024])("keeps each conversation's eventTimes consistent with its steps (seed %i)", (seed) => {
+    for (const conversation of generate({ seed, conversations: 1000 }).conversations) {
       const { events, steps } = conversation;
       const times = events.map((event) => event.eventBody.eventTime);
       expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -78,10 +85,7 @@ describe('generateTraffic', () => {
         const mine = steps.filter((step) => step.userId === userEnd.userId);
         const alertAt = mine.find((step) => step.phase === 'alerting')!.at;
         const answerAt = mine.find((step) => step.phase === 'connected')!.at;
-        const held = mine.reduce(
-          (sum, step, i) => (step.phase === 'held' ? sum + mine[i + 1]!.at - step.at : sum),
-          0,
-        );
+        const held = mine.reduce((sum, step, i) => (step.phase === 'held' ? sum + mine[i + 1]!.at - step.at : sum), 0);
         expect(userEnd.alertingDurationMs).toBe(answerAt - alertAt);
         expect(userEnd.interactingDurationMs).toBe(userEnd.eventTime - answerAt);
         expect(userEnd.heldDurationMs).toBe(held);
@@ -91,7 +95,8 @@ describe('generateTraffic', () => {
       const [customerEnd] = ofKind(conversation, 'customer.end');
       expect(customerEnd!.interactingDurationMs).toBe(customerEnd!.eventTime - times[0]!);
       const wrapup = at('wrapup')[0];
-      if (wrapup) expect(wrapup.at).toBe(Math.min(customerEnd!.eventTime, ofKind(conversation, 'user.end').at(-1)!.eventTime));
+      if (wrapup)
+        expect(wrapup.at).toBe(Math.min(customerEnd!.eventTime, ofKind(conversation, 'user.end').at(-1)!.eventTime));
     }
   });
 
@@ -146,7 +151,11 @@ describe('generateTraffic', () => {
       const acdEnds = ofKind(conversation, 'acd.end');
       expect(acdEnds.map((e) => e.acdOutcome)).toEqual(conversation.queueIds.map(() => 'ANSWERED'));
       expect(acdEnds.map((e) => e.answeredUserId)).toEqual(conversation.userIds);
-      expect(ofKind(conversation, 'acw').map((e) => e.userId).sort()).toEqual([...conversation.userIds].sort());
+      expect(
+        ofKind(conversation, 'acw')
+          .map((e) => e.userId)
+          .sort(),
+      ).toEqual([...conversation.userIds].sort());
       for (const acw of ofKind(conversation, 'acw')) expect(acw.wrapupCode).toMatch(UUID);
       if (conversation.transferred) {
         expect(ofKind(conversation, 'user.end')[0]!.disconnectType).toBe('TRANSFER');
@@ -155,8 +164,12 @@ describe('generateTraffic', () => {
       }
     }
     expect(answered.some((conversation) => conversation.transferred)).toBe(true);
-    expect(answered.some((conversation) => ofKind(conversation, 'user.end').some((e) => e.heldDurationMs! > 0))).toBe(true);
-    expect(new Set(answered.map((conversation) => conversation.mediaType))).toEqual(new Set(['VOICE', 'CHAT', 'MESSAGE']));
+    expect(answered.some((conversation) => ofKind(conversation, 'user.end').some((e) => e.heldDurationMs! > 0))).toBe(
+      true,
+    );
+    expect(new Set(answered.map((conversation) => conversation.mediaType))).toEqual(
+      new Set(['VOICE', 'CHAT', 'MESSAGE']),
+    );
   });
 
   it('pads conversations to about targetEventsPerConversation', () => {

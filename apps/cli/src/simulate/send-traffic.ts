@@ -47,7 +47,10 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const MAX_ERROR_SAMPLES = 5;
 
 /** Posts the deliveries in order-preserving batches; retries saturation (503 + Retry-After) and network failures. */
-export async function sendTraffic(deliveries: readonly EventBridgeEvent[], options: SendTrafficOptions): Promise<SendTotals> {
+export async function sendTraffic(
+  deliveries: readonly EventBridgeEvent[],
+  options: SendTrafficOptions,
+): Promise<SendTotals> {
   const batchSize = Math.max(1, options.batchSize ?? 50);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const rate = options.rate ?? 0;

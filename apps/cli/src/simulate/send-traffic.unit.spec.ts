@@ -16,12 +16,12 @@ async function fakeLedger(handler: Handler): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const events = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[];
-      void Promise.resolve(handler({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', events })).then(
-        (reply) => {
-          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-          res.end(JSON.stringify(reply.body ?? {}));
-        },
-      );
+      void Promise.resolve(
+        handler({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', events }),
+      ).then((reply) => {
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify(reply.body ?? {}));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,7 +48,11 @@ describe('sendTraffic', () => {
     expect(seen.every((request) => request.path === '/v1/ingest/genesys')).toBe(true);
     expect(seen.every((request) => request.contentType === 'application/json')).toBe(true);
     expect(seen.map((request) => request.size).sort((a, b) => b - a)[0]).toBe(50);
-    expect(totals).toMatchObject({ sent: deliveries.length, accepted: deliveries.length - batches, duplicates: batches });
+    expect(totals).toMatchObject({
+      sent: deliveries.length,
+      accepted: deliveries.length - batches,
+      duplicates: batches,
+    });
     expect(totals).toMatchObject({ rejected: 0, httpErrors: 0, retries: 0 });
   });
 

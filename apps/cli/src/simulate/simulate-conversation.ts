@@ -1,4 +1,11 @@
-import { AgentRoster, ContactCentre, MEDIA_MIX, MEDIA_PROFILES, MESSAGE_MIX, randomPhoneNumber } from './contact-centre';
+import {
+  AgentRoster,
+  ContactCentre,
+  MEDIA_MIX,
+  MEDIA_PROFILES,
+  MESSAGE_MIX,
+  randomPhoneNumber,
+} from './contact-centre';
 import {
   detailTopic,
   type DetailEventBody,
@@ -81,7 +88,8 @@ export function simulateConversation(
     // Built in place rather than by spreads: large benchmark runs mint hundreds of thousands of these.
     const eventBody: DetailEventBody = { eventTime: at, conversationId, participantId: who.participantId };
     if (kind === 'attributes') {
-      if (common.conversationExternalContactIds) eventBody.conversationExternalContactIds = common.conversationExternalContactIds;
+      if (common.conversationExternalContactIds)
+        eventBody.conversationExternalContactIds = common.conversationExternalContactIds;
     } else {
       eventBody.sessionId = who.sessionId;
       Object.assign(eventBody, common);
@@ -126,7 +134,11 @@ export function simulateConversation(
   for (let leg = 0; ; leg += 1) {
     const acd = participant();
     queueIds.push(queueId);
-    emit('acd.start', acdStart, acd, { queueId, routingPriority: 0, requestedRoutingSkillIds: [rng.pick(centre.skillIds)] });
+    emit('acd.start', acdStart, acd, {
+      queueId,
+      routingPriority: 0,
+      requestedRoutingSkillIds: [rng.pick(centre.skillIds)],
+    });
     step('queued', acdStart, { queueId });
     const routing = { queueId, requestedRoutings: ['STANDARD'], usedRouting: 'STANDARD', routingPriority: 0 };
 
@@ -141,7 +153,6 @@ export function simulateConversation(
       });
       const endAt = abandonAt + rng.int(1, 40);
       emit('customer.end', endAt, customer, { disconnectType: 'ENDPOINT', interactingDurationMs: endAt - startedAt });
-      step('ended', endAt);
       outcome = 'abandoned';
       break;
     }
@@ -209,7 +220,6 @@ export function simulateConversation(
 
     if (!transfer) {
       step('wrapup', disconnectAt, { queueId, userId });
-      step('ended', userEndAt + acwMs);
       break;
     }
     // Blind transfer: the agent hands the customer to another queue and wraps up while the customer waits again.
@@ -220,9 +230,13 @@ export function simulateConversation(
 
   const communications = [{ id: customer.sessionId, mediaType }];
   addPadding(rng, centre, rates, events.length, windows, (kind, at, fields) =>
-    kind === 'flow.outcome' ? emit(kind, at, ivr, { ...flow, ...fields }) : emit(kind, at, customer, { ...fields, communications }),
+    kind === 'flow.outcome'
+      ? emit(kind, at, ivr, { ...flow, ...fields })
+      : emit(kind, at, customer, { ...fields, communications }),
   );
   events.sort((a, b) => a.eventBody.eventTime - b.eventBody.eventTime);
+  // Ended once the last participant is done: after a transfer, the first agent may still be wrapping up.
+  step('ended', events[events.length - 1]?.eventBody.eventTime ?? startedAt);
   return { conversationId, mediaType, queueIds, userIds, outcome, transferred: queueIds.length > 1, events, steps };
 }
 
@@ -258,7 +272,9 @@ function addPadding(
         flowOutcomeValue: rng.chance(0.8) ? 'SUCCESS' : 'FAILURE',
         flowOutcomeStartTime: outcomeStart,
         flowOutcomeEndTime: extra.at,
-        flowMilestones: [{ milestoneId: rng.pick(centre.milestoneIds), milestoneTime: rng.int(outcomeStart, extra.at) }],
+        flowMilestones: [
+          { milestoneId: rng.pick(centre.milestoneIds), milestoneTime: rng.int(outcomeStart, extra.at) },
+        ],
       });
     } else {
       const [key, values] = rng.pick(ATTRIBUTE_VALUES);

@@ -25,13 +25,20 @@ describe('parseSimulateOptions', () => {
     );
     expect(parsed).toMatchObject({
       ok: true,
-      options: { conversations: 500, rate: 250, seed: 9, start: new Date('2024-05-01T08:00:00Z'), headers: { 'x-api-key': 'abc' } },
+      options: {
+        conversations: 500,
+        rate: 250,
+        seed: 9,
+        start: new Date('2024-05-01T08:00:00Z'),
+        headers: { 'x-api-key': 'abc' },
+      },
     });
   });
 
   it('names every bad option in one message', () => {
     const parsed = parseSimulateOptions({ conversations: 'many', batchSize: '0', url: 'ftp://x' }, 1);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.message).toMatch(/--conversations.*--url.*--batch-size|--conversations.*--batch-size/);
+    if (!parsed.ok)
+      expect(parsed.message).toMatch(/--conversations.*--url.*--batch-size|--conversations.*--batch-size/);
   });
 });

@@ -1,6 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { generateConversations, generateTraffic, type GeneratedTraffic, type GenerateTrafficOptions } from './generate-traffic';
+import {
+  generateConversations,
+  generateTraffic,
+  type GeneratedTraffic,
+  type GenerateTrafficOptions,
+} from './generate-traffic';
 import { createProgressReporter } from './progress-reporter';
 import type { SimulatedConversation } from './simulate-conversation';
 import { parseSimulateOptions, type SimulateOptions } from './simulate-options';
@@ -84,7 +89,11 @@ export class SimulateCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '-r, --rate <eventsPerSecond>', description: 'pace sending; 0 = as fast as possible', defaultValue: 0 })
+  @Option({
+    flags: '-r, --rate <eventsPerSecond>',
+    description: 'pace sending; 0 = as fast as possible',
+    defaultValue: 0,
+  })
   parseRate(value: string): string {
     return value;
   }

@@ -1,9 +1,10 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_STORE, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import { DatabaseHealth } from './database.health';
 import { LEDGER_DATABASE_URL } from './database.tokens';
 
-/** The event store and the PostgreSQL connection the read side uses. */
+/** The event store, and the TypeORM connection of the read models. */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -15,12 +16,24 @@ export class DatabaseModule implements OnApplicationShutdown {
   static forRoot(databaseUrl: string): DynamicModule {
     return {
       module: DatabaseModule,
+      imports: [
+        // Read models: entities come from the feature modules (autoLoadEntities); the schema from migrations only.
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: databaseUrl,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false,
+          logging: false,
+          extra: { max: 10 },
+        }),
+      ],
       providers: [
         { provide: LEDGER_DATABASE_URL, useValue: databaseUrl },
         { provide: EVENT_STORE, useFactory: () => new PostgresEventStore({ connectionString: databaseUrl, poolSize: 10 }) },
         DatabaseHealth,
       ],
-      exports: [LEDGER_DATABASE_URL, EVENT_STORE, DatabaseHealth],
+      exports: [LEDGER_DATABASE_URL, EVENT_STORE, DatabaseHealth, TypeOrmModule],
     };
   }
 

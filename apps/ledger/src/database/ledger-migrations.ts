@@ -1,4 +1,5 @@
 import { EVENT_STORE_MIGRATIONS } from '@ledger/event-store';
+import { READ_MODEL_MIGRATIONS } from '@ledger/projections';
 
 /** Every migration the service owns, in order: the event store's, then the read models'. */
-export const LEDGER_MIGRATIONS = [...EVENT_STORE_MIGRATIONS];
+export const LEDGER_MIGRATIONS = [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS];

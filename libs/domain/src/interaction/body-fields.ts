@@ -9,6 +9,14 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The objects of a list, skipping anything that is not one. */
+export function records(value: unknown): Body[] {
+  return list(value).flatMap((item): Body[] => {
+    const r = record(item);
+    return r === undefined ? [] : [r];
+  });
+}
+
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -1,4 +1,4 @@
-import { instantMs, isoMs, record, toIso } from './body-fields';
+import { isoMs, record } from './body-fields';
 import {
   acdEnd, acdStart, afterCallWork, applyConversationFields, customerEnd, customerStart, flowEnd, flowStart,
   mergeAttributes, userEnd, userStart, voicemail,
@@ -80,8 +80,3 @@ export function foldInteraction(conversationId: string, events: readonly Foldabl
   return [...unique.values()].sort(compareFoldOrder).reduce(evolve, initialInteractionState(conversationId));
 }
 
-/** Convenience for tests and callers holding epoch ms. */
-export function isoFromEpochMs(value: unknown): string | null {
-  const ms = instantMs(value);
-  return ms === undefined ? null : toIso(ms);
-}

@@ -1,4 +1,4 @@
-import { type Body, count, instantMs, isoMs, list, record, text } from './body-fields';
+import { type Body, count, instantMs, isoMs, record, records, text } from './body-fields';
 import { normaliseDirection, normaliseDisconnectType, normalisePurpose, snapshotLegMediaType } from './casing';
 import { addExternalContacts, mergeAttributes, setField } from './detail-events';
 import type { InteractionParticipant, InteractionState } from './interaction-state';
@@ -45,10 +45,7 @@ function legsOf(participant: Body, topicMediaType: string | null): Leg[] {
   for (const [key, value] of Object.entries(participant)) {
     const mediaType = snapshotLegMediaType(key);
     if (mediaType === undefined) continue;
-    for (const item of list(value)) {
-      const body = record(item);
-      if (body !== undefined && isLeg(body)) legs.push({ body, mediaType });
-    }
+    for (const body of records(value)) if (isLeg(body)) legs.push({ body, mediaType });
   }
   if (legs.length === 0 && isLeg(participant)) legs.push({ body: participant, mediaType: topicMediaType ?? undefined });
   return legs;
@@ -63,7 +60,7 @@ function legTimes(leg: Body, participant: Body, atMs: number | undefined): LegTi
 }
 
 export function applyConversationSnapshot(draft: InteractionState, body: Body, atMs: number | undefined, topicMediaType: string | null): void {
-  const participants = list(body.participants).flatMap((item) => record(item) ?? []);
+  const participants = records(body.participants);
   for (const raw of participants) {
     const participantId = text(raw.id);
     if (participantId === undefined) continue;

@@ -1,0 +1,11 @@
+export type { FoldableEvent } from './foldable-event';
+export * from './interaction-state';
+export { parseEventKind, kindRank } from './event-kind';
+export type { EventKind, SnapshotScope } from './event-kind';
+export { compareFoldOrder, foldSortKey, foldTime } from './fold-order';
+export { evolve, foldInteraction } from './evolve';
+export { normaliseDirection, normaliseDisconnectType, normaliseMediaType, isTransferDisconnect } from './casing';
+export { queueContributions, intervalStartOf } from './queue-contributions';
+export type { QueueContribution, QueueContributionOptions } from './queue-contributions';
+export { queueSnapshotRole, summariseQueueSnapshot } from './queue-snapshot';
+export type { QueueSnapshotRole, QueueSnapshotRoleKind, QueueSnapshotSummary } from './queue-snapshot';

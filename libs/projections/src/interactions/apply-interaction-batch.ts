@@ -1,0 +1,220 @@
+import {
+  compareFoldOrder,
+  evolve,
+  foldInteraction,
+  foldSortKey,
+  queueContributions,
+  type FoldableEvent,
+  type InteractionState,
+} from '@ledger/domain';
+import type { RecordedEvent } from '@ledger/event-store';
+import type { ClientBase } from 'pg';
+import {
+  INTERACTION_STREAM_PREFIX,
+  toContributionRow,
+  toFoldable,
+  toInteractionRow,
+  toTimelineRow,
+  type TimelineRow,
+} from './interaction-rows';
+
+export interface ProjectionTarget {
+  name: string;
+  version: number;
+  /** Physical tables, e.g. `interactions__v1`. */
+  tables: { interactions: string; events: string; contributions: string; intervals: string };
+  serviceLevelMs: number;
+}
+
+export interface AppliedBatch {
+  /** Events new to the read model (the rest were already applied). */
+  applied: number;
+  /** Conversations whose state changed, with the new state. */
+  changed: InteractionState[];
+}
+
+interface ExistingRow {
+  conversation_id: string;
+  state: InteractionState;
+  fold_key: string;
+  event_count: number;
+  sort_time: Date;
+}
+
+/**
+ * Applies a batch of stored events to the interaction read models inside the caller's transaction: timeline rows
+ * (idempotent by event id), interaction states (incremental, or re-folded when an event arrives late), queue
+ * contributions and the affected queue intervals. The checkpoint is the caller's, in the same transaction.
+ */
+export async function applyInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[]): Promise<AppliedBatch> {
+  const { tables } = target;
+  const timeline = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map(toTimelineRow);
+  if (timeline.length === 0) return { applied: 0, changed: [] };
+
+  const inserted = await client.query<{ event_id: string }>(
+    `INSERT INTO ${tables.events} (event_id, conversation_id, event_type, event_time, received_at, position, data, metadata)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[], $7::jsonb[], $8::jsonb[])
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
+    [
+      timeline.map((row) => row.eventId),
+      timeline.map((row) => row.conversationId),
+      timeline.map((row) => row.eventType),
+      timeline.map((row) => row.eventTime),
+      timeline.map((row) => row.receivedAt),
+      timeline.map((row) => row.position),
+      timeline.map((row) => JSON.stringify(row.data)),
+      timeline.map((row) => JSON.stringify(row.metadata)),
+    ],
+  );
+  const fresh = new Set(inserted.rows.map((row) => row.event_id));
+  const byConversation = new Map<string, TimelineRow[]>();
+  for (const row of timeline) {
+    if (!fresh.has(row.eventId)) continue;
+    fresh.delete(row.eventId); // the same event twice in one batch is applied once
+    const list = byConversation.get(row.conversationId) ?? [];
+    list.push(row);
+    byConversation.set(row.conversationId, list);
+  }
+  if (byConversation.size === 0) return { applied: 0, changed: [] };
+
+  const conversationIds = [...byConversation.keys()];
+  const existing = await client.query<ExistingRow>(
+    `SELECT conversation_id, state, fold_key, event_count, sort_time FROM ${tables.interactions}
+     WHERE conversation_id = ANY($1::text[])`,
+    [conversationIds],
+  );
+  const existingById = new Map(existing.rows.map((row) => [row.conversation_id, row]));
+
+  const states = new Map<string, { state: InteractionState; foldKey: string; eventCount: number }>();
+  const refold: string[] = [];
+  for (const [conversationId, rows] of byConversation) {
+    const events = rows.map(toFoldable).sort(compareFoldOrder);
+    const first = events[0] as FoldableEvent;
+    const last = events[events.length - 1] as FoldableEvent;
+    const previous = existingById.get(conversationId);
+    if (!previous) {
+      states.set(conversationId, { state: foldInteraction(conversationId, events), foldKey: foldSortKey(last), eventCount: events.length });
+    } else if (previous.fold_key < foldSortKey(first)) {
+      // In order: carry on from the stored state.
+      states.set(conversationId, {
+        state: events.reduce(evolve, previous.state),
+        foldKey: foldSortKey(last),
+        eventCount: previous.event_count + events.length,
+      });
+    } else {
+      refold.push(conversationId); // an event older than what was applied: fold the whole history again
+    }
+  }
+  if (refold.length > 0) {
+    const history = await client.query<{ conversation_id: string; event_id: string; event_type: string; event_time: Date | null; data: Record<string, unknown> }>(
+      `SELECT conversation_id, event_id, event_type, event_time, data FROM ${tables.events} WHERE conversation_id = ANY($1::text[])`,
+      [refold],
+    );
+    const grouped = new Map<string, FoldableEvent[]>();
+    for (const row of history.rows) {
+      const list = grouped.get(row.conversation_id) ?? [];
+      list.push(toFoldable({ eventId: row.event_id, eventType: row.event_type, eventTime: row.event_time?.toISOString() ?? null, data: row.data }));
+      grouped.set(row.conversation_id, list);
+    }
+    for (const conversationId of refold) {
+      const events = (grouped.get(conversationId) ?? []).sort(compareFoldOrder);
+      const last = events[events.length - 1];
+      states.set(conversationId, {
+        state: foldInteraction(conversationId, events),
+        foldKey: last ? foldSortKey(last) : '',
+        eventCount: events.length,
+      });
+    }
+  }
+
+  const lastPosition = new Map<string, string>();
+  for (const [conversationId, rows] of byConversation) {
+    lastPosition.set(conversationId, rows.reduce((max, row) => (BigInt(row.position) > BigInt(max) ? row.position : max), '0'));
+  }
+  const interactionRows = [...states.entries()].map(([conversationId, entry]) => {
+    const previous = existingById.get(conversationId);
+    const rows = byConversation.get(conversationId) ?? [];
+    const sortTime = previous?.sort_time.toISOString() ?? entry.state.startedAt ?? earliest(rows) ?? new Date().toISOString();
+    return toInteractionRow(entry.state, { foldKey: entry.foldKey, eventCount: entry.eventCount, position: lastPosition.get(conversationId) ?? '0', sortTime });
+  });
+  await upsertInteractions(client, tables.interactions, interactionRows);
+  await replaceQueueContributions(client, target, [...states.values()].map((entry) => entry.state));
+
+  return { applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0), changed: [...states.values()].map((entry) => entry.state) };
+}
+
+function earliest(rows: TimelineRow[]): string | null {
+  const times = rows.map((row) => row.eventTime ?? row.receivedAt).sort();
+  return times[0] ?? null;
+}
+
+const INTERACTION_COLUMNS = `conversation_id text, sort_time timestamptz, started_at timestamptz, ended_at timestamptz,
+  last_event_time timestamptz, media_type text, direction text, phase text, ani text, dnis text, queue_ids text[],
+  user_ids text[], wrapup_codes text[], external_contact_ids text[], disconnect_type text, acd_outcome text,
+  abandoned boolean, state jsonb, fold_key text, event_count integer, position bigint`;
+
+async function upsertInteractions(client: ClientBase, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  const names = INTERACTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
+  const updates = names.filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
+  await client.query(
+    `INSERT INTO ${table} (${names.join(', ')})
+     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${INTERACTION_COLUMNS})
+     ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+}
+
+const CONTRIBUTION_COLUMNS = `conversation_id text, queue_id text, interval_start timestamptz, n_offered integer,
+  n_answered integer, n_abandoned integer, n_flow_out integer, t_acd_sum bigint, t_acd_max bigint,
+  t_answered_sum bigint, t_talk_sum bigint, t_held_sum bigint, t_acw_sum bigint, t_handle_sum bigint,
+  n_answered_within_sl integer`;
+
+/**
+ * Contributions are a function of each conversation's state: replace them, then re-aggregate every queue interval
+ * they touched before or after (sums and maxima alike stay exact whatever the order events arrived in).
+ */
+async function replaceQueueContributions(client: ClientBase, target: ProjectionTarget, states: InteractionState[]): Promise<void> {
+  const { contributions, intervals } = target.tables;
+  const ids = states.map((state) => state.conversationId);
+  const removed = await client.query<{ queue_id: string; interval_start: Date }>(
+    `DELETE FROM ${contributions} WHERE conversation_id = ANY($1::text[]) RETURNING queue_id, interval_start`,
+    [ids],
+  );
+  const rows = states.flatMap((state) =>
+    queueContributions(state, { serviceLevelMs: target.serviceLevelMs }).map((contribution) => toContributionRow(state.conversationId, contribution)),
+  );
+  if (rows.length > 0) {
+    const names = CONTRIBUTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
+    await client.query(
+      `INSERT INTO ${contributions} (${names.join(', ')})
+       SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${CONTRIBUTION_COLUMNS})`,
+      [JSON.stringify(rows)],
+    );
+  }
+  const keys = new Map<string, [string, string]>();
+  for (const row of removed.rows) keys.set(`${row.queue_id}|${row.interval_start.toISOString()}`, [row.queue_id, row.interval_start.toISOString()]);
+  for (const row of rows) {
+    const start = new Date(row['interval_start'] as string).toISOString();
+    keys.set(`${row['queue_id'] as string}|${start}`, [row['queue_id'] as string, start]);
+  }
+  if (keys.size === 0) return;
+  const queueIds = [...keys.values()].map(([queueId]) => queueId);
+  const starts = [...keys.values()].map(([, start]) => start);
+  await client.query(
+    `DELETE FROM ${intervals} q USING unnest($1::text[], $2::timestamptz[]) AS k(queue_id, interval_start)
+     WHERE q.queue_id = k.queue_id AND q.interval_start = k.interval_start`,
+    [queueIds, starts],
+  );
+  await client.query(
+    `INSERT INTO ${intervals}
+     SELECT c.queue_id, c.interval_start, sum(n_offered), sum(n_answered), sum(n_abandoned), sum(n_flow_out),
+            sum(t_acd_sum), max(t_acd_max), sum(t_answered_sum), sum(t_talk_sum), sum(t_held_sum), sum(t_acw_sum),
+            sum(t_handle_sum), sum(n_answered_within_sl)
+     FROM ${contributions} c
+     JOIN unnest($1::text[], $2::timestamptz[]) AS k(queue_id, interval_start)
+       ON c.queue_id = k.queue_id AND c.interval_start = k.interval_start
+     GROUP BY c.queue_id, c.interval_start`,
+    [queueIds, starts],
+  );
+}

@@ -1,0 +1,185 @@
+import type { InteractionState } from '@ledger/domain';
+import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { Pool } from 'pg';
+import { applyInteractionBatch, type ProjectionTarget } from './apply-interaction-batch';
+import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
+
+export interface InteractionProjectorOptions {
+  connectionString: string;
+  /** Most events per transaction while catching up. */
+  batchSize?: number;
+  /** Answered within this wait counts toward the service level (Genesys default: 20 s). */
+  serviceLevelMs?: number;
+  /** Called after each commit with the conversations it changed (live updates). */
+  onCommitted?: (changed: InteractionState[]) => void;
+  onError?: (error: unknown) => void;
+}
+
+export type ProjectorPhase = 'stopped' | 'standby' | 'catching-up' | 'live';
+
+export interface ProjectorStatus {
+  name: string;
+  version: number;
+  phase: ProjectorPhase;
+  /** Checkpoint: the last `$all` position applied (events of other streams included). */
+  position: string | null;
+  eventsApplied: number;
+  eventsPerSecond: number;
+  lastError: string | null;
+}
+
+export const INTERACTIONS_PROJECTION: ProjectionTarget = {
+  name: 'interactions',
+  version: 1,
+  tables: {
+    interactions: 'interactions__v1',
+    events: 'interaction_events__v1',
+    contributions: 'queue_contributions__v1',
+    intervals: 'queue_intervals__v1',
+  },
+  serviceLevelMs: 20_000,
+};
+
+/** Advisory-lock key: one projector instance writes at a time; others stand by. */
+const SINGLE_WRITER_LOCK = 7244101;
+
+/**
+ * Follows `$all` (interaction streams only) and keeps the interaction read models, committing each batch and the
+ * checkpoint in one transaction: after a crash it resumes exactly where the last commit left off.
+ */
+export class InteractionProjector {
+  private readonly pool: Pool;
+  private readonly target: ProjectionTarget;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private subscription: ReturnType<EventStore['subscribeToAll']> | null = null;
+  private lockClient: import('pg').PoolClient | null = null;
+  private readonly state: ProjectorStatus;
+  private readonly rate: { at: number; events: number }[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: InteractionProjectorOptions,
+  ) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
+    this.pool.on('error', () => undefined);
+    this.target = { ...INTERACTIONS_PROJECTION, serviceLevelMs: options.serviceLevelMs ?? INTERACTIONS_PROJECTION.serviceLevelMs };
+    this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsPerSecond: 0, lastError: null };
+  }
+
+  status(): ProjectorStatus {
+    const now = Date.now();
+    const recent = this.rate.filter((sample) => now - sample.at < 10_000);
+    const events = recent.reduce((sum, sample) => sum + sample.events, 0);
+    const span = recent.length > 0 ? Math.max(1, now - (recent[0] as { at: number }).at) / 1000 : 1;
+    return { ...this.state, eventsPerSecond: Math.round(events / span) };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.runUntilStopped();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.running;
+    this.running = null;
+    this.lockClient?.release();
+    this.lockClient = null;
+    await this.pool.end();
+    this.state.phase = 'stopped';
+  }
+
+  private async runUntilStopped(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.acquireSingleWriterLock();
+        if (this.stopping) return;
+        await this.follow();
+      } catch (error) {
+        if (this.stopping) return;
+        this.state.lastError = error instanceof Error ? error.message : String(error);
+        this.options.onError?.(error);
+        this.lockClient?.release(true);
+        this.lockClient = null;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async acquireSingleWriterLock(): Promise<void> {
+    if (this.lockClient) return;
+    this.state.phase = 'standby';
+    const client = await this.pool.connect();
+    while (!this.stopping) {
+      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SINGLE_WRITER_LOCK, this.target.version]);
+      if (result.rows[0]?.locked) {
+        this.lockClient = client;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    client.release();
+  }
+
+  private async follow(): Promise<void> {
+    const checkpoint = await this.readCheckpoint();
+    this.state.position = checkpoint?.toString() ?? null;
+    this.state.phase = 'catching-up';
+    const subscription = this.store.subscribeToAll({
+      from: checkpoint ?? 'start',
+      filter: { streamPrefixes: [INTERACTION_STREAM_PREFIX] },
+      maxBatchSize: this.options.batchSize ?? 2000,
+    });
+    this.subscription = subscription;
+    for await (const message of subscription) {
+      if (this.stopping) break;
+      if (message.type === 'caughtUp') {
+        this.state.phase = 'live';
+        continue;
+      }
+      await this.commitBatch(message.events);
+    }
+  }
+
+  private async commitBatch(events: RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1];
+    if (!last) return;
+    const client = await this.pool.connect();
+    let changed: InteractionState[] = [];
+    try {
+      await client.query('BEGIN');
+      const result = await applyInteractionBatch(client, this.target, events);
+      changed = result.changed;
+      await client.query(
+        `INSERT INTO projection_checkpoints (projection, version, position, events_applied) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (projection, version) DO UPDATE
+         SET position = excluded.position, events_applied = projection_checkpoints.events_applied + excluded.events_applied, updated_at = now()`,
+        [this.target.name, this.target.version, last.position.toString(), result.applied],
+      );
+      await client.query('COMMIT');
+      this.state.eventsApplied += result.applied;
+      this.rate.push({ at: Date.now(), events: events.length });
+      if (this.rate.length > 200) this.rate.splice(0, this.rate.length - 200);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    this.state.position = last.position.toString();
+    this.state.lastError = null;
+    if (changed.length > 0) this.options.onCommitted?.(changed);
+  }
+
+  private async readCheckpoint(): Promise<bigint | null> {
+    const result = await this.pool.query<{ position: string }>(
+      'SELECT position FROM projection_checkpoints WHERE projection = $1 AND version = $2',
+      [this.target.name, this.target.version],
+    );
+    const row = result.rows[0];
+    return row ? BigInt(row.position) : null;
+  }
+}

@@ -1,0 +1,77 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldInteraction, type InteractionState } from '@ledger/domain';
+import { InteractionProjector, applyInteractionBatch, INTERACTIONS_PROJECTION } from '@ledger/projections';
+import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
+import { appendCanonical, createStoreDatabase, dumpReadModels, toCanonicalEvents, truncateReadModels, type StoreDatabase } from '../support/pipeline';
+
+async function runUntilCaughtUp(db: StoreDatabase): Promise<void> {
+  const projector = new InteractionProjector(db.store, { connectionString: db.database.url, batchSize: 97 });
+  projector.start();
+  const head = (await db.store.headPosition())?.toString();
+  const deadline = Date.now() + 60_000;
+  while (!(projector.status().phase === 'live' && projector.status().position === head)) {
+    if (Date.now() > deadline) throw new Error(`projector did not catch up: ${JSON.stringify(projector.status())}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await projector.stop();
+}
+
+describe('interaction projector', () => {
+  let db: StoreDatabase;
+  const traffic = generateTraffic({ seed: 7, conversations: 120, startTime: new Date('2026-03-02T09:00:00Z'), duplicateRate: 0.05, reorderRate: 0.1 });
+
+  beforeAll(async () => {
+    db = await createStoreDatabase();
+    await appendCanonical(db.store, toCanonicalEvents(traffic.deliveries));
+  });
+  afterAll(async () => db?.dispose());
+
+  it('builds one row per conversation equal to the pure fold of its events, despite reordering and duplicates', async () => {
+    await runUntilCaughtUp(db);
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      const rows = await client.query<{ conversation_id: string; state: InteractionState; event_count: number }>('SELECT conversation_id, state, event_count FROM interactions');
+      expect(rows.rows).toHaveLength(traffic.conversations.length);
+      for (const conversation of traffic.conversations) {
+        const row = rows.rows.find((candidate) => candidate.conversation_id === conversation.conversationId);
+        const expected = foldInteraction(
+          conversation.conversationId,
+          toCanonicalEvents(conversation.events).map((event) => ({ eventId: event.eventId, eventType: event.eventType, data: event.data, eventTime: event.metadata.eventTime })),
+        );
+        expect(row?.state).toEqual(expected);
+        expect(row?.event_count).toBe(conversation.events.length);
+      }
+      const timeline = await client.query('SELECT count(*)::int AS n FROM interaction_events');
+      expect(timeline.rows[0].n).toBe(traffic.conversations.reduce((sum, conversation) => sum + conversation.events.length, 0));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('changes nothing when every batch is applied a second time', async () => {
+    const before = await dumpReadModels(db.database.url);
+    const events = await db.store.readAll({ maxCount: 100_000 });
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      for (let offset = 0; offset < events.length; offset += 250) {
+        await client.query('BEGIN');
+        const result = await applyInteractionBatch(client, INTERACTIONS_PROJECTION, events.slice(offset, offset + 250));
+        await client.query('COMMIT');
+        expect(result.applied).toBe(0);
+      }
+    } finally {
+      await client.end();
+    }
+    expect(await dumpReadModels(db.database.url)).toEqual(before);
+  });
+
+  it('a full rebuild from position 0 yields the same read models', async () => {
+    const before = await dumpReadModels(db.database.url);
+    await truncateReadModels(db.database.url);
+    await runUntilCaughtUp(db);
+    expect(await dumpReadModels(db.database.url)).toEqual(before);
+  });
+});
