@@ -72,11 +72,15 @@ function applyKind(draft: InteractionState, kind: EventKind, body: Record<string
 
 /**
  * The state of one conversation from its events, in any order and with any duplicates: de-duplicated by
- * eventId, then applied in `compareFoldOrder`.
+ * eventId, then applied in `compareFoldOrder`. Should two copies of an id disagree, the earliest in fold order
+ * is kept, so even then the delivery order does not matter.
  */
 export function foldInteraction(conversationId: string, events: readonly FoldableEvent[]): InteractionState {
   const unique = new Map<string, FoldableEvent>();
-  for (const event of events) if (!unique.has(event.eventId)) unique.set(event.eventId, event);
+  for (const event of events) {
+    const kept = unique.get(event.eventId);
+    if (kept === undefined || compareFoldOrder(event, kept) < 0) unique.set(event.eventId, event);
+  }
   return [...unique.values()].sort(compareFoldOrder).reduce(evolve, initialInteractionState(conversationId));
 }
 

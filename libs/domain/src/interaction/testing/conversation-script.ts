@@ -49,10 +49,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A stored event as ingest would produce it: topic template, verbatim body, deterministic id, ISO business time. */
+/**
+ * A stored event as ingest would produce it: topic template, verbatim body, deterministic id, ISO business time.
+ * The time joins the id because two real snapshots at different instants never have identical bodies, while a
+ * scripted one may (a held: false leg carries no time of its own).
+ */
 export function foldableEvent(eventType: string, data: Fields, eventTimeMs: number | null): FoldableEvent {
   return {
-    eventId: uuidv5(`${eventType}\n${canonicalJson(data)}`, SCRIPT_NAMESPACE),
+    eventId: uuidv5(`${eventType}\n${eventTimeMs ?? ''}\n${canonicalJson(data)}`, SCRIPT_NAMESPACE),
     eventType,
     data,
     eventTime: eventTimeMs === null ? null : new Date(eventTimeMs).toISOString(),

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evolve, foldInteraction } from './evolve';
+import { compareFoldOrder, foldSortKey } from './fold-order';
+import type { FoldableEvent } from './foldable-event';
+import { initialInteractionState, type InteractionState } from './interaction-state';
+import { queueContributions } from './queue-contributions';
+import { foldableEvent } from './testing/conversation-script';
+import { type ConversationPlan, eventsOfPlan, type QueueVisitPlan } from './testing/conversation-plan';
+
+// Small second counts (zero included) make equal eventTimes common, so the rank and id tie-breaks are exercised.
+const seconds = fc.integer({ min: 0, max: 40 });
+
+const visitArb: fc.Arbitrary<QueueVisitPlan> = fc.record(
+  {
+    queueId: fc.constantFrom('queue-a', 'queue-b'),
+    waitS: seconds,
+    outcome: fc.constantFrom('ANSWERED', 'ANSWERED', 'ABANDON', 'FLOW_OUT'),
+    missedBy: fc.record({ userId: fc.constantFrom('agent-x', 'agent-y'), alertS: fc.integer({ min: 0, max: 10 }) }),
+    userId: fc.constantFrom('agent-1', 'agent-2', 'agent-x'),
+    alertS: fc.integer({ min: 0, max: 10 }),
+    talkS: seconds,
+    holds: fc.array(fc.record({ afterS: seconds, durationS: seconds }), { maxLength: 2 }),
+    disconnectType: fc.constantFrom('CLIENT', 'PEER', 'TRANSFER', 'CONSULT_TRANSFER', 'WORMHOLE'),
+    acw: fc.record({ durationS: seconds, wrapupCode: fc.constantFrom('wc-1', 'wc-2'), alsoWrapupEvent: fc.boolean() }),
+  },
+  { requiredKeys: ['queueId', 'waitS', 'outcome', 'userId', 'alertS', 'talkS', 'holds', 'disconnectType'] },
+);
+
+const planArb: fc.Arbitrary<ConversationPlan> = fc.record(
+  {
+    options: fc.record({ mediaType: fc.constantFrom('VOICE', 'CHAT', 'MESSAGE', 'EMAIL', 'CALLBACK', 'HOLOGRAM') }),
+    ivrS: seconds,
+    visits: fc.array(visitArb, { minLength: 1, maxLength: 3 }),
+    attributes: fc.array(fc.record({ atS: seconds, key: fc.constantFrom('k1', 'k2'), value: fc.constantFrom('v1', 'v2', 'v3') }), { maxLength: 3 }),
+    customerEnds: fc.constantFrom('never', 'withAgent', 'last'),
+  },
+  { requiredKeys: ['visits', 'attributes', 'customerEnds'] },
+);
+
+/** A generated conversation plus noise: an unknown topic and an event without business time. */
+const conversationArb = planArb.map((plan) => {
+  const { script, events } = eventsOfPlan(plan);
+  const noise: FoldableEvent[] = [
+    foldableEvent('v2.users.{id}.presence', { presenceDefinition: { systemPresence: 'Busy' } }, script.at(1000)),
+    { ...script.attributes(0, { timeless: 'yes' }), eventTime: null },
+  ];
+  script.events.pop();
+  return { conversationId: script.conversationId, events: [...events, ...noise] };
+});
+
+/** Any delivery of those events: random duplicates, random order. */
+const deliveredArb = conversationArb.chain((c) =>
+  fc
+    .array(fc.nat({ max: c.events.length - 1 }), { maxLength: c.events.length })
+    .chain((dups) => {
+      const all = [...c.events, ...dups.map((i) => c.events[i] as FoldableEvent)];
+      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+    })
+    .map((delivered) => ({ ...c, delivered })),
+);
+
+const runs = { numRuns: 300 };
+
+describe('the interaction fold', () => {
+  it('gives a deep-equal state for any permutation of the events, with any duplicates', () => {
+    fc.assert(
+      fc.property(deliveredArb, ({ conversationId, events, delivered }) => {
+        expect(foldInteraction(conversationId, delivered)).toEqual(foldInteraction(conversationId, events));
+      }),
+      runs,
+    );
+  });
+
+  it('incremental application in fold order (duplicates included) equals the fold', () => {
+    fc.assert(
+      fc.property(deliveredArb, ({ conversationId, delivered }) => {
+        const incremental = [...delivered].sort(compareFoldOrder).reduce(evolve, initialInteractionState(conversationId));
+        expect(incremental).toEqual(foldInteraction(conversationId, delivered));
+      }),
+      runs,
+    );
+  });
+
+  it('can resume from a stored (JSON round-tripped) state at any point', () => {
+    fc.assert(
+      fc.property(conversationArb, fc.nat(), ({ conversationId, events }, cut) => {
+        const sorted = [...events].sort(compareFoldOrder);
+        const at = cut % (sorted.length + 1);
+        const stored = JSON.parse(JSON.stringify(sorted.slice(0, at).reduce(evolve, initialInteractionState(conversationId)))) as InteractionState;
+        expect(sorted.slice(at).reduce(evolve, stored)).toEqual(foldInteraction(conversationId, events));
+      }),
+      runs,
+    );
+  });
+
+  it('never changes the state it is given', () => {
+    fc.assert(
+      fc.property(conversationArb, ({ conversationId, events }) => {
+        let state = initialInteractionState(conversationId);
+        for (const event of [...events].sort(compareFoldOrder)) {
+          const before = JSON.stringify(state);
+          const next = evolve(deepFreeze(state), deepFreeze(event));
+          expect(JSON.stringify(state)).toBe(before);
+          state = next;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps foldSortKey consistent with compareFoldOrder', () => {
+    fc.assert(
+      fc.property(deliveredArb, ({ delivered }) => {
+        const byKey = [...delivered].sort((a, b) => (foldSortKey(a) < foldSortKey(b) ? -1 : foldSortKey(a) > foldSortKey(b) ? 1 : 0));
+        expect(byKey.map((e) => e.eventId)).toEqual([...delivered].sort(compareFoldOrder).map((e) => e.eventId));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('yields consistent metrics and queue contributions', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const { script, events } = eventsOfPlan(plan);
+        const state = foldInteraction(script.conversationId, events);
+        const m = state.metrics;
+        expect(m.tHandle).toBe(m.tTalk + m.tHeld + m.tAcw);
+        for (const value of [m.tIvr, m.tAcd, m.tAlert, m.tTalk, m.tHeld, m.tAcw]) expect(value).toBeGreaterThanOrEqual(0);
+        if (plan.customerEnds !== 'never') expect(state).toMatchObject({ phase: 'ended', endedAt: expect.any(String) });
+        const rows = queueContributions(state, { serviceLevelMs: 20_000 });
+        const sum = (key: 'nOffered' | 'nAbandoned' | 'tAcdSum' | 'tTalkSum' | 'tHeldSum' | 'tAcwSum' | 'tHandleSum') => rows.reduce((n, r) => n + r[key], 0);
+        const queueSegments = state.participants.flatMap((p) => p.segments).filter((x) => x.segmentType === 'queue');
+        expect(sum('nOffered')).toBe(queueSegments.length);
+        expect(sum('tAcdSum')).toBe(m.tAcd);
+        expect(sum('nAbandoned') > 0).toBe(m.abandoned);
+        expect({ talk: sum('tTalkSum'), held: sum('tHeldSum'), acw: sum('tAcwSum'), handle: sum('tHandleSum') }).toEqual({
+          talk: m.tTalk, held: m.tHeld, acw: m.tAcw, handle: m.tHandle,
+        });
+      }),
+      runs,
+    );
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
