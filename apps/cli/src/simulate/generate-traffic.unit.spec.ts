@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
   generateConversations,
@@ -182,8 +183,9 @@ describe('generateTraffic', () => {
     expect(Math.max(...plain)).toBeLessThanOrEqual(40);
   });
 
-  const FIELD_LIST = '/work/shared/genesys/schemas/detail-event-eventBody-fields.from-python-sdk-257.1.0.json';
-  it.skipIf(!existsSync(FIELD_LIST))('uses only fields of the Genesys detail-event models', () => {
+  // A copy of ../shared/genesys/schemas (field lists from the Genesys Python SDK models).
+  const FIELD_LIST = path.resolve(__dirname, '../../../../test/fixtures/genesys/schemas/detail-event-eventBody-fields.from-python-sdk-257.1.0.json');
+  it('uses only fields of the Genesys detail-event models', () => {
     const models = JSON.parse(readFileSync(FIELD_LIST, 'utf8')) as Record<string, { json: string }[]>;
     const modelOf: Record<string, string> = {
       'customer.start': 'CustomerStartDetailEventTopicCustomerStartEvent',

@@ -78,13 +78,13 @@ function isInQueueFlow(body: Body): boolean {
 
 export function flowStart(draft: InteractionState, body: Body, atMs: number): void {
   if (isInQueueFlow(body)) return;
-  enterIvr(draft, participantFor(draft, body, 'ivr', 'ivr'), atMs);
+  enterIvr(draft, participantFor(draft, body, 'ivr', 'ivr'), atMs, text(body.flowId));
 }
 
 export function flowEnd(draft: InteractionState, body: Body, atMs: number): void {
   if (isInQueueFlow(body)) return;
   const p = participantFor(draft, body, 'ivr', 'ivr');
-  leaveIvr(draft, p, atMs, disconnectOf(body), count(body.connectedDurationMs));
+  leaveIvr(draft, p, { atMs, flowId: text(body.flowId), disconnectType: disconnectOf(body), durationMs: count(body.connectedDurationMs) });
 }
 
 export function acdStart(draft: InteractionState, body: Body, atMs: number): void {

@@ -58,7 +58,14 @@ describe('flow.start / flow.end / flow.outcome', () => {
     expect(started.phase).toBe('ivr');
     const ended = evolve(started, s.flowEnd(13 * S));
     expect(ended.metrics.tIvr).toBe(12 * S);
-    expect(segmentsOf(ended, 'ivr')).toEqual([{ segmentType: 'ivr', segmentStart: iso(s, 1 * S), segmentEnd: iso(s, 13 * S), disconnectType: 'transfer' }]);
+    expect(segmentsOf(ended, 'ivr')).toEqual([{ segmentType: 'ivr', segmentStart: iso(s, 1 * S), segmentEnd: iso(s, 13 * S), flowId: 'main-ivr', disconnectType: 'transfer' }]);
+  });
+
+  it('a flow handing over to another flow in the same millisecond makes two IVR segments', () => {
+    const s = new ConversationScript();
+    const state = given(s, [s.customerStart(0), s.flowStart(0), s.flowStart(10 * S, { flowId: 'survey' }), s.flowEnd(10 * S)]);
+    expect(state.phase).toBe('ivr');
+    expect(segmentsOf(state, 'ivr').map((x) => [x.flowId, x.segmentEnd])).toEqual([['main-ivr', iso(s, 10 * S)], ['survey', null]]);
   });
 
   it('an in-queue flow is queue time, not IVR', () => {

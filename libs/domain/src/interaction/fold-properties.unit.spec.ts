@@ -132,6 +132,7 @@ describe('the interaction fold', () => {
         const sum = (key: 'nOffered' | 'nAbandoned' | 'tAcdSum' | 'tTalkSum' | 'tHeldSum' | 'tAcwSum' | 'tHandleSum') => rows.reduce((n, r) => n + r[key], 0);
         const queueSegments = state.participants.flatMap((p) => p.segments).filter((x) => x.segmentType === 'queue');
         expect(sum('nOffered')).toBe(queueSegments.length);
+        expect(queueSegments.length).toBe(events.filter((e) => e.eventType.endsWith('.acd.start')).length);
         expect(sum('tAcdSum')).toBe(m.tAcd);
         expect(sum('nAbandoned') > 0).toBe(m.abandoned);
         expect({ talk: sum('tTalkSum'), held: sum('tHeldSum'), acw: sum('tAcwSum'), handle: sum('tHandleSum') }).toEqual({

@@ -23,6 +23,8 @@ export interface InteractionSegment {
   segmentEnd: string | null;
   queueId?: string;
   userId?: string;
+  /** IVR segments: the Architect flow, so a flow handing over to another flow in the same millisecond is two segments. */
+  flowId?: string;
   /** Analytics camelCase (`consultTransfer`), on the segment the disconnect ended. */
   disconnectType?: string;
   wrapUpCode?: string;

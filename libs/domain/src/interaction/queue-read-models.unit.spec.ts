@@ -56,7 +56,7 @@ describe('queueContributions', () => {
     ]);
   });
 
-  it('counts abandons and flow-outs per queue', () => {
+  it('counts flow-outs and abandons per queue, offered where the wait began and ended where it ended', () => {
     const s = new ConversationScript();
     s.customerStart(0);
     s.acdStart(0, 'qa');
@@ -67,7 +67,8 @@ describe('queueContributions', () => {
     const rows = queueContributions(foldInteraction(s.conversationId, s.events), { serviceLevelMs: 20 * S });
     expect(rows).toEqual([
       { ...zero, queueId: 'qa', intervalStart: '2025-04-10T10:00:00.000Z', nOffered: 1, nFlowOut: 1, tAcdSum: 30 * S, tAcdMax: 30 * S },
-      { ...zero, queueId: 'qb', intervalStart: '2025-04-10T10:00:00.000Z', nOffered: 1, nAbandoned: 1, tAcdSum: 60 * S, tAcdMax: 60 * S },
+      { ...zero, queueId: 'qb', intervalStart: '2025-04-10T10:00:00.000Z', nOffered: 1 },
+      { ...zero, queueId: 'qb', intervalStart: '2025-04-10T10:15:00.000Z', nAbandoned: 1, tAcdSum: 60 * S, tAcdMax: 60 * S },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { toIso } from './body-fields';
 import type { AcdOutcome, InteractionParticipant, InteractionSegment, InteractionState } from './interaction-state';
-import { addClosedSegment, closeSegment, endMs, openSegment, startMs } from './segments';
+import { addClosedSegment, closeSegment, endMs, inScope, openSegment, startMs } from './segments';
 
 /**
  * Queue and IVR segments are matched across the whole conversation, not only on the named participant: detail
@@ -13,9 +13,8 @@ function allSegments(draft: InteractionState): InteractionSegment[] {
   return draft.participants.flatMap((p) => p.segments);
 }
 
-const queueMatch = (queueId: string | undefined): Match => (s) =>
-  s.segmentType === 'queue' && (queueId === undefined || s.queueId === queueId);
-const ivrMatch: Match = (s) => s.segmentType === 'ivr';
+const queueMatch = (queueId: string | undefined): Match => (s) => s.segmentType === 'queue' && inScope(s, { queueId });
+const ivrMatch = (flowId: string | undefined): Match => (s) => s.segmentType === 'ivr' && inScope(s, { flowId });
 
 /** The segment an end refers to: the open one (this participant's first), else one already closed that overlaps. */
 function segmentEndingAt(draft: InteractionState, p: InteractionParticipant, match: Match, fromMs: number | undefined, toMs: number) {
@@ -38,7 +37,7 @@ function alreadyKnown(draft: InteractionState, match: Match, atMs: number): bool
 export function enterQueue(draft: InteractionState, p: InteractionParticipant, queueId: string | undefined, atMs: number): void {
   const match = queueMatch(queueId);
   if (allSegments(draft).some((s) => match(s) && s.segmentEnd === null) || alreadyKnown(draft, match, atMs)) return;
-  openSegment(p, 'queue', atMs, queueId);
+  openSegment(p, 'queue', atMs, { queueId });
 }
 
 export interface QueueExit {
@@ -67,23 +66,24 @@ export function leaveQueue(draft: InteractionState, p: InteractionParticipant, e
   }
 }
 
-export function enterIvr(draft: InteractionState, p: InteractionParticipant, atMs: number): void {
-  if (allSegments(draft).some((s) => ivrMatch(s) && s.segmentEnd === null) || alreadyKnown(draft, ivrMatch, atMs)) return;
-  openSegment(p, 'ivr', atMs);
+export function enterIvr(draft: InteractionState, p: InteractionParticipant, atMs: number, flowId: string | undefined): void {
+  const match = ivrMatch(flowId);
+  if (allSegments(draft).some((s) => match(s) && s.segmentEnd === null) || alreadyKnown(draft, match, atMs)) return;
+  openSegment(p, 'ivr', atMs, { flowId });
 }
 
 /** Without a start ever seen and no duration given, an IVR end has no span to record. */
 export function leaveIvr(
   draft: InteractionState,
   p: InteractionParticipant,
-  atMs: number,
-  disconnectType: string | undefined,
-  durationMs: number | undefined,
+  end: { atMs: number; flowId: string | undefined; disconnectType: string | undefined; durationMs: number | undefined },
 ): void {
+  const { atMs, flowId, disconnectType, durationMs } = end;
   const fromMs = durationMs === undefined ? undefined : atMs - durationMs;
-  let segment = segmentEndingAt(draft, p, ivrMatch, fromMs, atMs);
+  let segment = segmentEndingAt(draft, p, ivrMatch(flowId), fromMs, atMs);
   if (segment === undefined && fromMs !== undefined) segment = addClosedSegment(p, 'ivr', fromMs, atMs);
   if (segment === undefined) return;
+  if (segment.flowId === undefined && flowId !== undefined) segment.flowId = flowId;
   if (segment.segmentEnd === null) closeSegment(segment, atMs);
   if (disconnectType !== undefined && segment.disconnectType === undefined) segment.disconnectType = disconnectType;
 }

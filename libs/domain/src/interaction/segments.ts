@@ -46,12 +46,26 @@ export function openOf(p: InteractionParticipant, types: readonly SegmentType[])
   return p.segments.filter((s) => s.segmentEnd === null && types.includes(s.segmentType));
 }
 
-/** Adds an open segment unless one of that type is open, or was already opened at that instant. */
-export function openSegment(p: InteractionParticipant, type: SegmentType, atMs: number, queueId?: string): InteractionSegment | undefined {
+/** Which queue or flow a segment is about; a side that does not say matches anything. */
+export interface SegmentScope {
+  queueId?: string | undefined;
+  flowId?: string | undefined;
+}
+
+const compatible = (a: string | undefined, b: string | undefined): boolean => a === undefined || b === undefined || a === b;
+
+export function inScope(s: InteractionSegment, scope: SegmentScope): boolean {
+  return compatible(s.queueId, scope.queueId) && compatible(s.flowId, scope.flowId);
+}
+
+/** Adds an open segment unless one of that type and scope is open, or was already opened at that instant. */
+export function openSegment(p: InteractionParticipant, type: SegmentType, atMs: number, scope: SegmentScope = {}): InteractionSegment | undefined {
   const at = toIso(atMs);
-  if (p.segments.some((s) => s.segmentType === type && (s.segmentEnd === null || s.segmentStart === at))) return undefined;
+  const same = (s: InteractionSegment) => s.segmentType === type && inScope(s, scope);
+  if (p.segments.some((s) => same(s) && (s.segmentEnd === null || s.segmentStart === at))) return undefined;
   const segment: InteractionSegment = { segmentType: type, segmentStart: at, segmentEnd: null };
-  if (queueId !== undefined) segment.queueId = queueId;
+  if (scope.queueId !== undefined) segment.queueId = scope.queueId;
+  if (scope.flowId !== undefined) segment.flowId = scope.flowId;
   if (AGENT_SEGMENTS.includes(type)) stampAgent(p, segment);
   p.segments.push(segment);
   return segment;

@@ -98,9 +98,10 @@ function applyCustomerLeg(p: InteractionParticipant, t: LegTimes, disconnectType
 
 function applyIvrLeg(draft: InteractionState, p: InteractionParticipant, t: LegTimes, disconnectType: string | undefined): void {
   const fromMs = t.connectedMs ?? t.startMs;
-  if (fromMs !== undefined) enterIvr(draft, p, fromMs);
+  if (fromMs !== undefined) enterIvr(draft, p, fromMs, undefined);
   if (t.terminal && t.endMs !== undefined) {
-    leaveIvr(draft, p, t.endMs, disconnectType, fromMs === undefined ? undefined : t.endMs - fromMs);
+    const durationMs = fromMs === undefined ? undefined : t.endMs - fromMs;
+    leaveIvr(draft, p, { atMs: t.endMs, flowId: undefined, disconnectType, durationMs });
   }
 }
 

@@ -80,7 +80,10 @@ export function parseQueryParams<S extends z.ZodType>(schema: S, query: unknown,
   const unknownKeys = issues.find((issue) => issue.code === 'unrecognized_keys');
   if (unknownKeys && unknownKeys.code === 'unrecognized_keys') {
     const name = unknownKeys.keys[0] ?? '?';
-    throw invalidParameter(name, `is not a parameter of this endpoint; known: ${known.join(', ')}`);
+    throw invalidParameter(
+      name,
+      known.length === 0 ? 'is not accepted: this endpoint takes no query parameters' : `is not a parameter of this endpoint; known: ${known.join(', ')}`,
+    );
   }
   const first = issues[0];
   const name = first?.path[0];

@@ -1,0 +1,33 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { InteractionState } from '@ledger/domain/interaction';
+import { GetInteractionQuery, type InteractionDetail } from './get-interaction.query';
+
+interface DetailRow {
+  conversation_id: string;
+  position: string;
+  event_count: number;
+  updated_at: Date;
+  state: InteractionState;
+}
+
+@QueryHandler(GetInteractionQuery)
+export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute({ conversationId }: GetInteractionQuery): Promise<InteractionDetail | null> {
+    const [row] = await this.dataSource.query<DetailRow[]>(
+      'SELECT conversation_id, position::text AS position, event_count, updated_at, state FROM interactions WHERE conversation_id = $1',
+      [conversationId],
+    );
+    if (row === undefined) return null;
+    return {
+      conversationId: row.conversation_id,
+      position: row.position,
+      eventCount: row.event_count,
+      updatedAt: row.updated_at.toISOString(),
+      state: row.state,
+    };
+  }
+}

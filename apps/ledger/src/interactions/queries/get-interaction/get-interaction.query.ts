@@ -1,0 +1,18 @@
+import { Query } from '@nestjs/cqrs';
+import type { InteractionState } from '@ledger/domain/interaction';
+
+export interface InteractionDetail {
+  conversationId: string;
+  /** `$all` position of the last event applied (a bigint, as a string). */
+  position: string;
+  eventCount: number;
+  updatedAt: string;
+  state: InteractionState;
+}
+
+/** The current state of one interaction from the read model; null when unknown. */
+export class GetInteractionQuery extends Query<InteractionDetail | null> {
+  constructor(readonly conversationId: string) {
+    super();
+  }
+}
