@@ -99,10 +99,11 @@ export function acdEnd(draft: InteractionState, body: Body, atMs: number): void 
   const answeredUserId = text(body.answeredUserId);
   const p = participantFor(draft, body, 'acd', `acd:${queueId ?? ''}`);
   const durationMs = count(body.connectedDurationMs);
-  leaveQueue(draft, p, { atMs, queueId, acdOutcome, answeredUserId, durationMs, authoritative: true });
-  if (acdOutcome !== 'ANSWERED' || answeredUserId === undefined) return;
+  const closedNow = leaveQueue(draft, p, { atMs, queueId, acdOutcome, answeredUserId, durationMs, authoritative: true });
+  if (!closedNow || acdOutcome !== 'ANSWERED' || answeredUserId === undefined) return;
   const agents = draft.participants.filter((x) => x.userId === answeredUserId && x.endedAt === undefined);
-  const agent = agents.find((x) => openOf(x, ['alert']).length > 0) ?? agents.at(-1);
+  // The latest offer to that user is the one answered.
+  const agent = agents.filter((x) => openOf(x, ['alert']).length > 0).at(-1) ?? agents.at(-1);
   if (agent !== undefined) connectAgent(agent, atMs);
 }
 

@@ -4,7 +4,7 @@ import {
   mergeAttributes, userEnd, userStart, voicemail,
 } from './detail-events';
 import { type EventKind, parseEventKind } from './event-kind';
-import { compareFoldOrder, foldTime } from './fold-order';
+import { foldSortKey, foldTime } from './fold-order';
 import type { FoldableEvent } from './foldable-event';
 import { cloneState, initialInteractionState, type InteractionState } from './interaction-state';
 import { deriveSummary } from './derive';
@@ -76,11 +76,14 @@ function applyKind(draft: InteractionState, kind: EventKind, body: Record<string
  * is kept, so even then the delivery order does not matter.
  */
 export function foldInteraction(conversationId: string, events: readonly FoldableEvent[]): InteractionState {
-  const unique = new Map<string, FoldableEvent>();
+  const unique = new Map<string, { key: string; event: FoldableEvent }>();
   for (const event of events) {
+    const key = foldSortKey(event);
     const kept = unique.get(event.eventId);
-    if (kept === undefined || compareFoldOrder(event, kept) < 0) unique.set(event.eventId, event);
+    if (kept === undefined || key < kept.key) unique.set(event.eventId, { key, event });
   }
-  return [...unique.values()].sort(compareFoldOrder).reduce(evolve, initialInteractionState(conversationId));
+  return [...unique.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .reduce((state, { event }) => evolve(state, event), initialInteractionState(conversationId));
 }
 

@@ -71,12 +71,16 @@ export function openSegment(p: InteractionParticipant, type: SegmentType, atMs: 
   return segment;
 }
 
-/** Adds a closed segment [start, end] unless that type already has a segment ending at `end`. */
-export function addClosedSegment(p: InteractionParticipant, type: SegmentType, fromMs: number, toMs: number): InteractionSegment {
+/** Adds a closed segment [start, end] unless that type and scope already has a segment ending at `end`. */
+export function addClosedSegment(
+  p: InteractionParticipant, type: SegmentType, fromMs: number, toMs: number, scope: SegmentScope = {},
+): InteractionSegment {
   const end = toIso(toMs);
-  const existing = p.segments.find((s) => s.segmentType === type && s.segmentEnd === end);
+  const existing = p.segments.find((s) => s.segmentType === type && inScope(s, scope) && s.segmentEnd === end);
   if (existing !== undefined) return existing;
   const segment: InteractionSegment = { segmentType: type, segmentStart: toIso(Math.min(fromMs, toMs)), segmentEnd: end };
+  if (scope.queueId !== undefined) segment.queueId = scope.queueId;
+  if (scope.flowId !== undefined) segment.flowId = scope.flowId;
   if (AGENT_SEGMENTS.includes(type)) stampAgent(p, segment);
   p.segments.push(segment);
   return segment;

@@ -98,7 +98,7 @@ function applyCustomerLeg(p: InteractionParticipant, t: LegTimes, disconnectType
 
 function applyIvrLeg(draft: InteractionState, p: InteractionParticipant, t: LegTimes, disconnectType: string | undefined): void {
   const fromMs = t.connectedMs ?? t.startMs;
-  if (fromMs !== undefined) enterIvr(draft, p, fromMs, undefined);
+  if (fromMs !== undefined) enterIvr(draft, p, fromMs, undefined, { fromMs, toMs: t.endMs ?? fromMs });
   if (t.terminal && t.endMs !== undefined) {
     const durationMs = fromMs === undefined ? undefined : t.endMs - fromMs;
     leaveIvr(draft, p, { atMs: t.endMs, flowId: undefined, disconnectType, durationMs });
@@ -108,7 +108,7 @@ function applyIvrLeg(draft: InteractionState, p: InteractionParticipant, t: LegT
 /** acd.end states the outcome; from a snapshot it is inferred: an agent connected → answered, the customer gone → abandoned. */
 function applyAcdLeg(draft: InteractionState, p: InteractionParticipant, queueId: string | undefined, t: LegTimes, all: Body[]): void {
   const fromMs = t.connectedMs ?? t.startMs;
-  if (fromMs !== undefined) enterQueue(draft, p, queueId, fromMs);
+  if (fromMs !== undefined) enterQueue(draft, p, queueId, fromMs, { fromMs, toMs: t.endMs ?? fromMs });
   if (!t.terminal || t.endMs === undefined) return;
   const endMs = t.endMs;
   const connectedAgent = all.find((raw) => {

@@ -93,6 +93,47 @@ describe('user-topic snapshots', () => {
   });
 });
 
+describe('detail events and snapshots describing the same facts', () => {
+  const queueSnapshot = (s: ConversationScript, acdParticipantId: string, fromS: number, toS: number | undefined) =>
+    foldableEvent('v2.routing.queues.{id}.conversations', {
+      id: s.conversationId,
+      participants: [{
+        id: acdParticipantId, purpose: 'acd', queueId: Q1,
+        calls: [{ id: 'leg', state: toS === undefined ? 'connected' : 'terminated', connectedTime: new Date(s.at(fromS * S)).toISOString(),
+          ...(toS === undefined ? {} : { disconnectedTime: new Date(s.at(toS * S)).toISOString(), disconnectType: 'transfer' }) }],
+      }],
+    }, s.at((toS ?? fromS) * S));
+
+  it('count one queue wait once, even under another participant id and slightly different times', () => {
+    const s = new ConversationScript();
+    const state = foldInteraction(s.conversationId, [
+      s.customerStart(0),
+      s.acdStart(10 * S, Q1),
+      queueSnapshot(s, 'snapshot-acd', 10.2, undefined),
+      s.acdEnd(40 * S, Q1, 'ABANDON'),
+      queueSnapshot(s, 'snapshot-acd', 10.2, 40.1),
+    ]);
+    expect(state.participants.flatMap((p) => p.segments).filter((x) => x.segmentType === 'queue')).toEqual([
+      { segmentType: 'queue', segmentStart: new Date(s.at(10 * S)).toISOString(), segmentEnd: new Date(s.at(40 * S)).toISOString(), queueId: Q1, acdOutcome: 'ABANDON' },
+    ]);
+  });
+
+  it('an acd.end after a snapshot already closed that visit never closes the next visit’s wait', () => {
+    const s = new ConversationScript();
+    const state = foldInteraction(s.conversationId, [
+      s.acdStart(0, Q1, {}, 0),
+      queueSnapshot(s, s.participantId('acd', 0), 0, 9),
+      s.acdStart(9.5 * S, Q1, {}, 1),
+      s.acdEnd(10 * S, Q1, 'FLOW_OUT', {}, 0),
+    ]);
+    expect(state.phase).toBe('queued');
+    expect(state.participants.flatMap((p) => p.segments).map((x) => [x.segmentEnd, x.acdOutcome])).toEqual([
+      [new Date(s.at(9 * S)).toISOString(), 'FLOW_OUT'],
+      [null, undefined],
+    ]);
+  });
+});
+
 describe('queue-topic snapshots with flattened per-media participants', () => {
   it('v2.routing.queues.{id}.conversations.calls: an acd leg waiting and an agent alerting', () => {
     const body = {

@@ -1,4 +1,5 @@
 import type { FoldableEvent } from '../foldable-event';
+import { emptyMetrics, type InteractionMetrics } from '../interaction-state';
 import { ConversationScript, type ConversationScriptOptions } from './conversation-script';
 
 /**
@@ -31,33 +32,53 @@ export interface ConversationPlan {
 
 const S = 1000;
 
-export function eventsOfPlan(plan: ConversationPlan): { script: ConversationScript; events: FoldableEvent[] } {
+export interface PlannedConversation {
+  script: ConversationScript;
+  events: FoldableEvent[];
+  /** The metrics the plan implies, computed independently of the fold: a test oracle. */
+  expected: InteractionMetrics;
+}
+
+export function eventsOfPlan(plan: ConversationPlan): PlannedConversation {
   const s = new ConversationScript(plan.options);
+  const expected = emptyMetrics();
   let t = 0;
   let lastMs = 0;
+  // Genesys offers a conversation to a user again only after that user's previous leg ended.
+  const busyUntil = new Map<string, number>();
+  const freeAt = (userId: string, ms: number) => Math.max(ms, (busyUntil.get(userId) ?? -Infinity) + S);
   s.customerStart(0);
   if (plan.ivrS !== undefined) {
     s.flowStart(0);
     t += plan.ivrS * S;
     s.flowEnd(t);
+    expected.tIvr = plan.ivrS * S;
   }
   for (const [visit, v] of plan.visits.entries()) {
     const queuedAt = t;
     let missedUntil = queuedAt;
-    s.acdStart(queuedAt, v.queueId);
+    s.acdStart(queuedAt, v.queueId, {}, visit);
     if (v.missedBy !== undefined) {
-      s.userStart(queuedAt, v.missedBy.userId, v.queueId, visit + 100);
-      s.userEnd(queuedAt + v.missedBy.alertS * S, v.missedBy.userId, { queueId: v.queueId, disconnectType: 'NO_ANSWER_TRANSFER', alertingDurationMs: v.missedBy.alertS * S }, visit + 100);
-      missedUntil = queuedAt + v.missedBy.alertS * S;
+      const offeredAt = freeAt(v.missedBy.userId, queuedAt);
+      missedUntil = offeredAt + v.missedBy.alertS * S;
+      s.userStart(offeredAt, v.missedBy.userId, v.queueId, visit + 100);
+      s.userEnd(missedUntil, v.missedBy.userId, { queueId: v.queueId, disconnectType: 'NO_ANSWER_TRANSFER', alertingDurationMs: v.missedBy.alertS * S }, visit + 100);
+      busyUntil.set(v.missedBy.userId, missedUntil);
+      expected.tAlert += v.missedBy.alertS * S;
     }
-    t = Math.max(queuedAt + v.waitS * S, missedUntil);
+    t = Math.max(queuedAt + v.waitS * S, missedUntil, v.outcome === 'ANSWERED' ? freeAt(v.userId, queuedAt) : 0);
+    expected.tAcd += t - queuedAt;
     if (v.outcome !== 'ANSWERED') {
-      s.acdEnd(t, v.queueId, v.outcome);
-      if (v.outcome === 'ABANDON') break;
+      s.acdEnd(t, v.queueId, v.outcome, {}, visit);
+      if (v.outcome === 'ABANDON') {
+        expected.abandoned = true;
+        break;
+      }
       continue;
     }
-    s.userStart(Math.max(queuedAt, t - v.alertS * S), v.userId, v.queueId, visit);
-    s.acdEnd(t, v.queueId, 'ANSWERED', { answeredUserId: v.userId });
+    const alertAt = Math.max(queuedAt, t - v.alertS * S, freeAt(v.userId, queuedAt));
+    s.userStart(alertAt, v.userId, v.queueId, visit);
+    s.acdEnd(t, v.queueId, 'ANSWERED', { answeredUserId: v.userId }, visit);
     const connectedAt = t;
     let heldMs = 0;
     for (const h of v.holds) {
@@ -69,19 +90,26 @@ export function eventsOfPlan(plan: ConversationPlan): { script: ConversationScri
       heldMs += h.durationS * S;
     }
     t += v.talkS * S;
+    const alertingDurationMs = connectedAt - alertAt;
+    busyUntil.set(v.userId, t);
     s.userEnd(t, v.userId, {
-      queueId: v.queueId, disconnectType: v.disconnectType, interactingDurationMs: t - connectedAt, heldDurationMs: heldMs,
-      alertingDurationMs: Math.min(v.alertS * S, connectedAt - queuedAt),
+      queueId: v.queueId, disconnectType: v.disconnectType, interactingDurationMs: t - connectedAt, heldDurationMs: heldMs, alertingDurationMs,
     }, visit);
+    expected.tAlert += alertingDurationMs;
+    expected.tHeld += heldMs;
+    expected.tTalk += t - connectedAt - heldMs;
+    if (/TRANSFER/.test(v.disconnectType)) expected.nTransferred += 1;
     if (v.acw !== undefined) {
       const acwEnd = t + v.acw.durationS * S;
       s.acw(acwEnd, v.userId, { queueId: v.queueId, wrapupCode: v.acw.wrapupCode, wrapupDurationMs: v.acw.durationS * S }, visit);
       if (v.acw.alsoWrapupEvent) s.wrapup(acwEnd, s.participantId(`agent:${v.userId}`, visit), { queueId: v.queueId, wrapupCode: v.acw.wrapupCode, wrapupDurationMs: v.acw.durationS * S });
       lastMs = Math.max(lastMs, acwEnd);
+      expected.tAcw += v.acw.durationS * S;
     }
     if (!/TRANSFER/.test(v.disconnectType)) break;
   }
   for (const a of plan.attributes) s.attributes(a.atS * S, { [a.key]: a.value });
   if (plan.customerEnds !== 'never') s.customerEnd(plan.customerEnds === 'last' ? Math.max(t, lastMs) : t);
-  return { script: s, events: s.events };
+  expected.tHandle = expected.tTalk + expected.tHeld + expected.tAcw;
+  return { script: s, events: s.events, expected };
 }

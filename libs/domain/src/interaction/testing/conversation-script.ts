@@ -1,4 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
+import { canonicalJson } from '../../events/canonical-json';
 import type { DetailEventKind } from '../event-kind';
 import type { FoldableEvent } from '../foldable-event';
 
@@ -40,14 +41,7 @@ export interface AgentLegSnapshot {
 
 const LEG_ARRAY: Readonly<Record<string, string>> = { VOICE: 'calls', CHAT: 'chats', EMAIL: 'emails', MESSAGE: 'messages', CALLBACK: 'callbacks' };
 
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Fields).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /**
  * A stored event as ingest would produce it: topic template, verbatim body, deterministic id, ISO business time.
@@ -131,12 +125,13 @@ export class ConversationScript {
     });
   }
 
-  acdStart(offsetMs: number, queueId: string, fields: Fields = {}): FoldableEvent {
-    return this.detail('acd.start', offsetMs, this.participantId('acd'), { queueId, routingPriority: 0, ...fields });
+  /** Each queue visit (a transfer to a queue makes another) is its own acd participant. */
+  acdStart(offsetMs: number, queueId: string, fields: Fields = {}, visit = 0): FoldableEvent {
+    return this.detail('acd.start', offsetMs, this.participantId('acd', visit), { queueId, routingPriority: 0, ...fields });
   }
 
-  acdEnd(offsetMs: number, queueId: string, acdOutcome: string, fields: Fields = {}): FoldableEvent {
-    return this.detail('acd.end', offsetMs, this.participantId('acd'), { queueId, acdOutcome, usedRouting: 'STANDARD', ...fields });
+  acdEnd(offsetMs: number, queueId: string, acdOutcome: string, fields: Fields = {}, visit = 0): FoldableEvent {
+    return this.detail('acd.end', offsetMs, this.participantId('acd', visit), { queueId, acdOutcome, usedRouting: 'STANDARD', ...fields });
   }
 
   userStart(offsetMs: number, userId: string, queueId: string | undefined, visit = 0): FoldableEvent {
