@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { InteractionState } from '@ledger/domain/interaction';
+import type { InteractionState } from '@ledger/domain';
 
 /**
  * The `interactions` view (one row per conversation) over the current physical table `interactions__v<N>`.

@@ -15,6 +15,7 @@ import {
   toFoldable,
   toInteractionRow,
   toTimelineRow,
+  topicVersionOf,
   type TimelineRow,
 } from './interaction-rows';
 
@@ -89,7 +90,7 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   const states = new Map<string, { state: InteractionState; foldKey: string; eventCount: number }>();
   const refold: string[] = [];
   for (const [conversationId, rows] of byConversation) {
-    const events = rows.map(toFoldable).sort(compareFoldOrder);
+    const events = rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) })).sort(compareFoldOrder);
     const first = events[0] as FoldableEvent;
     const last = events[events.length - 1] as FoldableEvent;
     const previous = existingById.get(conversationId);
@@ -107,14 +108,24 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
     }
   }
   if (refold.length > 0) {
-    const history = await client.query<{ conversation_id: string; event_id: string; event_type: string; event_time: Date | null; data: Record<string, unknown> }>(
-      `SELECT conversation_id, event_id, event_type, event_time, data FROM ${tables.events} WHERE conversation_id = ANY($1::text[])`,
+    const history = await client.query<{
+      conversation_id: string;
+      event_id: string;
+      event_type: string;
+      event_time: Date | null;
+      data: Record<string, unknown>;
+      topic_version: string | null;
+    }>(
+      `SELECT conversation_id, event_id, event_type, event_time, data, metadata->>'topicVersion' AS topic_version
+       FROM ${tables.events} WHERE conversation_id = ANY($1::text[])`,
       [refold],
     );
     const grouped = new Map<string, FoldableEvent[]>();
     for (const row of history.rows) {
       const list = grouped.get(row.conversation_id) ?? [];
-      list.push(toFoldable({ eventId: row.event_id, eventType: row.event_type, eventTime: row.event_time?.toISOString() ?? null, data: row.data }));
+      list.push(
+        toFoldable({ eventId: row.event_id, eventType: row.event_type, eventTime: row.event_time?.toISOString() ?? null, data: row.data, topicVersion: row.topic_version }),
+      );
       grouped.set(row.conversation_id, list);
     }
     for (const conversationId of refold) {

@@ -1,4 +1,4 @@
-import type { FoldableEvent, InteractionState, QueueContribution } from '@ledger/domain';
+import { GENESYS_UPCASTERS, type FoldableEvent, type InteractionState, type QueueContribution } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 
 export const INTERACTION_STREAM_PREFIX = 'interaction-';
@@ -29,8 +29,15 @@ export function toTimelineRow(event: RecordedEvent): TimelineRow {
   };
 }
 
-export function toFoldable(row: Pick<TimelineRow, 'eventId' | 'eventType' | 'eventTime' | 'data'>): FoldableEvent {
-  return { eventId: row.eventId, eventType: row.eventType, eventTime: row.eventTime, data: row.data };
+/** The fold's view of a timeline row: its body upcast to the current shape (the stored body stays verbatim). */
+export function toFoldable(row: Pick<TimelineRow, 'eventId' | 'eventType' | 'eventTime' | 'data'> & { topicVersion: string | null }): FoldableEvent {
+  const data = GENESYS_UPCASTERS.upcast({ eventType: row.eventType, topicVersion: row.topicVersion, data: row.data });
+  return { eventId: row.eventId, eventType: row.eventType, eventTime: row.eventTime, data };
+}
+
+export function topicVersionOf(metadata: Record<string, unknown>): string | null {
+  const version = metadata['topicVersion'];
+  return typeof version === 'string' ? version : null;
 }
 
 /** The `interactions` row of a state: filter columns plus the whole state as jsonb. */
