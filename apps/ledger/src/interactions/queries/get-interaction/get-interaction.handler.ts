@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { InteractionState } from '@ledger/domain/interaction';
+import type { InteractionState } from '@ledger/domain';
 import { GetInteractionQuery, type InteractionDetail } from './get-interaction.query';
 
 interface DetailRow {

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { InteractionState } from '@ledger/domain/interaction';
+import type { InteractionState } from '@ledger/domain';
 
 export interface InteractionDetail {
   conversationId: string;

@@ -1,9 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { emptyMetrics, normaliseDisconnectType, type InteractionMetrics } from '@ledger/domain/interaction';
+import { emptyMetrics, normaliseDisconnectType, type InteractionMetrics, type InteractionState } from '@ledger/domain';
 import { cursorTimeSql, encodeCursor } from '../../shared/keyset-cursor';
-import { foldStatesAt } from '../../shared/states-at';
+import { currentStateIfSettledSql, foldStatesAt } from '../../shared/states-at';
 import { LIST_CURSOR_KIND, type ListInteractionsFilters } from './list-interactions.params';
 import { ListInteractionsQuery, type InteractionListItem, type InteractionPage } from './list-interactions.query';
 
@@ -25,6 +25,8 @@ interface InteractionRow {
   abandoned: boolean;
   event_count: number;
   metrics: InteractionMetrics | null;
+  /** With activeAt: the current state when it is already the state at activeAt. */
+  state_at?: InteractionState | null;
 }
 
 const COLUMNS = `conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, started_at, ended_at, media_type, direction,
@@ -53,8 +55,10 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     if (params.after !== null) {
       sql.push(`(sort_time, conversation_id) < (${bind(params.after.sortTime)}::timestamptz, ${bind(params.after.conversationId)}::text)`);
     }
+    const activeAt = params.filters.activeAt;
+    const stateAt = activeAt === undefined ? '' : `, ${currentStateIfSettledSql(bind(activeAt))} AS state_at`;
     const rows = await this.dataSource.query<InteractionRow[]>(
-      `SELECT ${COLUMNS} FROM interactions ${sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : ''}
+      `SELECT ${COLUMNS}${stateAt} FROM interactions ${sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : ''}
         ORDER BY sort_time DESC, conversation_id DESC LIMIT ${bind(params.limit + 1)}`,
       values,
     );
@@ -62,11 +66,11 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const last = page.at(-1);
     const nextCursor = rows.length > params.limit && last ? encodeCursor(LIST_CURSOR_KIND, [last.sort_key, last.conversation_id]) : null;
     const items = page.map(toItem);
-    const activeAt = params.filters.activeAt;
     if (activeAt !== undefined) {
-      const states = await foldStatesAt(this.dataSource, items.map((item) => item.conversationId), activeAt);
-      for (const item of items) {
-        const state = states.get(item.conversationId);
+      const unsettled = page.filter((row) => !row.state_at).map((row) => row.conversation_id);
+      const folded = await foldStatesAt(this.dataSource, unsettled, activeAt);
+      for (const [i, item] of items.entries()) {
+        const state = page[i]?.state_at ?? folded.get(item.conversationId);
         if (state) item.state = state;
       }
     }

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { InteractionMetrics, InteractionState } from '@ledger/domain/interaction';
+import type { InteractionMetrics, InteractionState } from '@ledger/domain';
 import type { ListInteractionsParams } from './list-interactions.params';
 
 export interface InteractionListItem {

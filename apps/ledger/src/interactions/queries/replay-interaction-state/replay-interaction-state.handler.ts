@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ledger/event-store';
-import { foldInteraction, type FoldableEvent } from '@ledger/domain/interaction';
+import { foldInteraction, type FoldableEvent } from '@ledger/domain';
 import { ReplayInteractionStateQuery, type ReplayedState } from './replay-interaction-state.query';
 
 const PAGE_SIZE = 1000;

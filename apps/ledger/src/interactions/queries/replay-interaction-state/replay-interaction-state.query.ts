@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { InteractionState } from '@ledger/domain/interaction';
+import type { InteractionState } from '@ledger/domain';
 import type { ReplayInteractionStateParams } from './replay-interaction-state.params';
 
 export interface ReplayedState {
