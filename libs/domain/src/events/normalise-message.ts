@@ -63,7 +63,7 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
     topicName,
     topicVersion: stringOrNull(message['version']),
     source,
-    eventTime: businessTime(topic, eventBody) ?? isoOrNull(message['timestamp']) ?? envelopeTime,
+    eventTime: businessTime(topic, eventBody, isoOrNull(message['timestamp']) ?? envelopeTime),
     receivedAt: context.receivedAt.toISOString(),
     correlationId: correlationIdOf(message['metadata']),
   };
@@ -137,12 +137,18 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
   return { message: detail, time: isoOrNull(event['time']) };
 }
 
-function businessTime(topic: TopicClass, eventBody: JsonObject): string | null {
+/**
+ * When it happened. Detail events carry eventTime. A whole-conversation snapshot does not: the time Genesys sent it
+ * is when the state it shows took effect (the body's own times can be older, e.g. an unhold has no new time in it);
+ * only without a send time does the latest time in the body stand in.
+ */
+function businessTime(topic: TopicClass, eventBody: JsonObject, sentAt: string | null): string | null {
   const eventTime = eventBody['eventTime'];
   if (typeof eventTime === 'number' && Number.isFinite(eventTime)) return new Date(eventTime).toISOString();
   const fromString = isoOrNull(eventTime);
   if (fromString) return fromString;
-  return topic.kind === 'snapshot' ? latestTimeIn(eventBody) : null;
+  if (topic.kind === 'snapshot') return sentAt ?? latestTimeIn(eventBody);
+  return sentAt;
 }
 
 const SNAPSHOT_TIME_FIELDS = new Set(['startTime', 'endTime', 'connectedTime', 'disconnectedTime', 'startHoldTime', 'startAlertingTime', 'startAcwTime', 'endAcwTime']);

@@ -94,6 +94,12 @@ describe('event identity', () => {
     expect(onQueue.events[0]?.event.metadata.eventTime).toBe('2026-01-01T10:00:00.000Z');
   });
 
+  it('dates a snapshot by when Genesys sent it, not by the older times inside it', () => {
+    const body = { id: conversationId, participants: [{ id: 'p1', connectedTime: '2026-01-01T10:00:00.000Z', held: false }] };
+    const parsed = parse({ topicName: `v2.users.${'2'.repeat(8)}-2222-2222-2222-${'2'.repeat(12)}.conversations`, eventBody: body, timestamp: '2026-01-01T10:05:00.000Z' });
+    expect(parsed.events[0]?.event.metadata.eventTime).toBe('2026-01-01T10:05:00.000Z');
+  });
+
   it('property: ids are stable across key order and whitespace of the JSON', () => {
     const jsonValue = fc.jsonValue({ maxDepth: 3 });
     fc.assert(

@@ -137,6 +137,7 @@ export class InteractionProjector {
     for await (const message of subscription) {
       if (this.stopping) break;
       if (message.type === 'caughtUp') {
+        if (this.state.phase === 'catching-up') await this.refreshPlannerStatistics();
         this.state.phase = 'live';
         continue;
       }
@@ -172,6 +173,12 @@ export class InteractionProjector {
     this.state.position = last.position.toString();
     this.state.lastError = null;
     if (changed.length > 0) this.options.onCommitted?.(changed);
+  }
+
+  /** After a large catch-up the planner's row estimates are stale; queries would pick slow plans until autovacuum runs. */
+  private async refreshPlannerStatistics(): Promise<void> {
+    if (this.state.eventsApplied < 10_000) return;
+    await this.pool.query(`ANALYZE ${Object.values(this.target.tables).join(', ')}`);
   }
 
   private async readCheckpoint(): Promise<bigint | null> {

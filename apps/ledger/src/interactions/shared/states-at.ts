@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { foldInteraction, type FoldableEvent, type InteractionState } from '@ledger/domain';
+import { toFoldable } from '@ledger/projections';
 
 interface TimelineRow {
   conversation_id: string;
@@ -7,6 +8,7 @@ interface TimelineRow {
   event_type: string;
   event_time: Date | null;
   data: Record<string, unknown>;
+  topic_version: string | null;
 }
 
 /**
@@ -22,10 +24,10 @@ export async function foldStatesAt(
   if (conversationIds.length === 0) return states;
   // LATERAL: one timeline-index lookup per conversation, whatever the planner guesses about `= ANY(...)`.
   const rows = await dataSource.query<TimelineRow[]>(
-    `SELECT c.id AS conversation_id, e.event_id, e.event_type, e.event_time, e.data
+    `SELECT c.id AS conversation_id, e.event_id, e.event_type, e.event_time, e.data, e.topic_version
        FROM unnest($1::text[]) AS c(id)
        CROSS JOIN LATERAL (
-         SELECT event_id, event_type, event_time, data FROM interaction_events
+         SELECT event_id, event_type, event_time, data, metadata->>'topicVersion' AS topic_version FROM interaction_events
           WHERE conversation_id = c.id AND coalesce(event_time, received_at) <= $2::timestamptz
        ) e`,
     [conversationIds, atIso],
@@ -33,7 +35,9 @@ export async function foldStatesAt(
   const byConversation = new Map<string, FoldableEvent[]>();
   for (const row of rows) {
     const events = byConversation.get(row.conversation_id) ?? [];
-    events.push({ eventId: row.event_id, eventType: row.event_type, data: row.data, eventTime: row.event_time?.toISOString() ?? null });
+    events.push(
+      toFoldable({ eventId: row.event_id, eventType: row.event_type, data: row.data, eventTime: row.event_time?.toISOString() ?? null, topicVersion: row.topic_version }),
+    );
     byConversation.set(row.conversation_id, events);
   }
   for (const id of conversationIds) states.set(id, foldInteraction(id, byConversation.get(id) ?? []));

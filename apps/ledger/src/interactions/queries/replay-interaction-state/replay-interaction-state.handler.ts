@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { foldInteraction, type FoldableEvent } from '@ledger/domain';
+import { toFoldable, topicVersionOf } from '@ledger/projections';
 import { ReplayInteractionStateQuery, type ReplayedState } from './replay-interaction-state.query';
 
 const PAGE_SIZE = 1000;
@@ -35,12 +36,15 @@ export class ReplayInteractionStateHandler implements IQueryHandler<ReplayIntera
       const receivedAt = instant(metadata.receivedAt) ?? event.recordedAt.getTime();
       // Without a business time, the receipt is the best bound on when it happened.
       if ((eventTime ?? receivedAt) > atMs || receivedAt > knownAtMs) continue;
-      applied.push({
-        eventId: event.eventId,
-        eventType: event.eventType,
-        data: isObject(event.data) ? event.data : {},
-        eventTime: eventTime === null ? null : new Date(eventTime).toISOString(),
-      });
+      applied.push(
+        toFoldable({
+          eventId: event.eventId,
+          eventType: event.eventType,
+          data: isObject(event.data) ? event.data : {},
+          eventTime: eventTime === null ? null : new Date(eventTime).toISOString(),
+          topicVersion: topicVersionOf(metadata),
+        }),
+      );
     }
     return { at: params.at, knownAt: params.knownAt, eventsApplied: applied.length, state: foldInteraction(conversationId, applied) };
   }
