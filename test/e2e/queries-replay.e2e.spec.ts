@@ -20,16 +20,14 @@ const S = 1000;
 const T0 = Date.UTC(2025, 3, 10, 10, 14, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * A conversation snapshot carries no event time, and ingest dates it by the latest time in its body: the unhold
- * snapshot would be dated at connectedTime (10:14:40), before the hold. The test gives snapshots their real time.
- */
+/** Snapshots carry no event time: like the Notifications API, the message `timestamp` says when it was sent. */
 const toMessage = (conversationId: string) => (event: FoldableEvent) => {
   const snapshot = event.eventType.startsWith('v2.users.');
   return {
     topicName: event.eventType.replace('{id}', snapshot ? AGENT_1 : conversationId),
     version: '2',
-    eventBody: snapshot ? { ...event.data, eventTime: event.eventTime } : event.data,
+    eventBody: event.data,
+    ...(snapshot && event.eventTime ? { timestamp: event.eventTime } : {}),
   };
 };
 
