@@ -23,6 +23,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          // Unit tests run first, in parallel; the database suites after them, two files at a time.
+          sequence: { groupOrder: 0 },
           include: ['libs/**/*.unit.spec.ts', 'apps/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'],
           environment: 'node',
         },
@@ -32,6 +34,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'db',
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.int.spec.ts', 'test/**/*.e2e.spec.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
