@@ -6,6 +6,7 @@ import {
   queueContributions,
   type FoldableEvent,
   type InteractionState,
+  type UpcasterRegistry,
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { ClientBase } from 'pg';
@@ -19,12 +20,21 @@ import {
   type TimelineRow,
 } from './interaction-rows';
 
+/** Physical tables of one version, e.g. `interactions__v1`. */
+export interface ProjectionTables {
+  interactions: string;
+  events: string;
+  contributions: string;
+  intervals: string;
+}
+
 export interface ProjectionTarget {
   name: string;
   version: number;
-  /** Physical tables, e.g. `interactions__v1`. */
-  tables: { interactions: string; events: string; contributions: string; intervals: string };
+  tables: ProjectionTables;
   serviceLevelMs: number;
+  /** Applied to every body before the fold; defaults to the shipped Genesys upcasters. */
+  upcasters?: UpcasterRegistry;
 }
 
 export interface AppliedBatch {
@@ -90,7 +100,7 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   const states = new Map<string, { state: InteractionState; foldKey: string; eventCount: number }>();
   const refold: string[] = [];
   for (const [conversationId, rows] of byConversation) {
-    const events = rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) })).sort(compareFoldOrder);
+    const events = rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)).sort(compareFoldOrder);
     const first = events[0] as FoldableEvent;
     const last = events[events.length - 1] as FoldableEvent;
     const previous = existingById.get(conversationId);
@@ -124,7 +134,10 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
     for (const row of history.rows) {
       const list = grouped.get(row.conversation_id) ?? [];
       list.push(
-        toFoldable({ eventId: row.event_id, eventType: row.event_type, eventTime: row.event_time?.toISOString() ?? null, data: row.data, topicVersion: row.topic_version }),
+        toFoldable(
+          { eventId: row.event_id, eventType: row.event_type, eventTime: row.event_time?.toISOString() ?? null, data: row.data, topicVersion: row.topic_version },
+          target.upcasters,
+        ),
       );
       grouped.set(row.conversation_id, list);
     }

@@ -1,7 +1,11 @@
-import type { InteractionState } from '@ledger/domain';
+import type { InteractionState, UpcasterRegistry } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
-import { Pool } from 'pg';
-import { applyInteractionBatch, type ProjectionTarget } from './apply-interaction-batch';
+import { Pool, type PoolClient } from 'pg';
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import type { ProjectionTarget } from './apply-interaction-batch';
+import { commitProjectionBatch, type CommittedBatch } from './commit-projection-batch';
+import { isDatabaseError } from './dead-letters';
+import { interactionTables } from './interaction-tables';
 import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
 
 export interface InteractionProjectorOptions {
@@ -13,6 +17,9 @@ export interface InteractionProjectorOptions {
   /** Called after each commit with the conversations it changed (live updates). */
   onCommitted?: (changed: InteractionState[]) => void;
   onError?: (error: unknown) => void;
+  /** Physical version to fill (tables `<name>__v<version>`, its own checkpoint). Default 1. */
+  version?: number;
+  upcasters?: UpcasterRegistry;
 }
 
 export type ProjectorPhase = 'stopped' | 'standby' | 'catching-up' | 'live';
@@ -24,6 +31,8 @@ export interface ProjectorStatus {
   /** Checkpoint: the last `$all` position applied (events of other streams included). */
   position: string | null;
   eventsApplied: number;
+  /** Events parked in dead_letters by this run. */
+  eventsParked: number;
   eventsPerSecond: number;
   lastError: string | null;
 }
@@ -31,14 +40,12 @@ export interface ProjectorStatus {
 export const INTERACTIONS_PROJECTION: ProjectionTarget = {
   name: 'interactions',
   version: 1,
-  tables: {
-    interactions: 'interactions__v1',
-    events: 'interaction_events__v1',
-    contributions: 'queue_contributions__v1',
-    intervals: 'queue_intervals__v1',
-  },
+  tables: interactionTables(1),
   serviceLevelMs: 20_000,
 };
+
+/** A batch is tried this many times (with backoff) before its failing events are parked. */
+const BATCH_ATTEMPTS = 3;
 
 /** Advisory-lock key: one projector instance writes at a time; others stand by. */
 const SINGLE_WRITER_LOCK = 7244101;
@@ -53,7 +60,8 @@ export class InteractionProjector {
   private running: Promise<void> | null = null;
   private stopping = false;
   private subscription: ReturnType<EventStore['subscribeToAll']> | null = null;
-  private lockClient: import('pg').PoolClient | null = null;
+  private lockClient: PoolClient | null = null;
+  private readonly retryPolicy = retry(handleAll, { maxAttempts: BATCH_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
   private readonly state: ProjectorStatus;
   private readonly rate: { at: number; events: number }[] = [];
 
@@ -63,8 +71,15 @@ export class InteractionProjector {
   ) {
     this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
     this.pool.on('error', () => undefined);
-    this.target = { ...INTERACTIONS_PROJECTION, serviceLevelMs: options.serviceLevelMs ?? INTERACTIONS_PROJECTION.serviceLevelMs };
-    this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsPerSecond: 0, lastError: null };
+    const version = options.version ?? INTERACTIONS_PROJECTION.version;
+    this.target = {
+      ...INTERACTIONS_PROJECTION,
+      version,
+      tables: interactionTables(version),
+      serviceLevelMs: options.serviceLevelMs ?? INTERACTIONS_PROJECTION.serviceLevelMs,
+      ...(options.upcasters ? { upcasters: options.upcasters } : {}),
+    };
+    this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsParked: 0, eventsPerSecond: 0, lastError: null };
   }
 
   status(): ProjectorStatus {
@@ -148,31 +163,36 @@ export class InteractionProjector {
   private async commitBatch(events: RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1];
     if (!last) return;
+    let committed: CommittedBatch;
+    try {
+      committed = await this.retryPolicy.execute(() => this.inTransaction((client) => commitProjectionBatch(client, this.target, events, { isolate: false, attempts: 0 })));
+    } catch (error) {
+      if (isDatabaseError(error)) throw error;
+      // The batch keeps failing in a handler: apply it conversation by conversation and park what throws.
+      committed = await this.inTransaction((client) => commitProjectionBatch(client, this.target, events, { isolate: true, attempts: BATCH_ATTEMPTS }));
+    }
+    this.state.eventsApplied += committed.applied;
+    this.state.eventsParked += committed.parked;
+    this.rate.push({ at: Date.now(), events: events.length });
+    if (this.rate.length > 200) this.rate.splice(0, this.rate.length - 200);
+    this.state.position = last.position.toString();
+    this.state.lastError = null;
+    if (committed.changed.length > 0) this.options.onCommitted?.(committed.changed);
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let changed: InteractionState[] = [];
     try {
       await client.query('BEGIN');
-      const result = await applyInteractionBatch(client, this.target, events);
-      changed = result.changed;
-      await client.query(
-        `INSERT INTO projection_checkpoints (projection, version, position, events_applied) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (projection, version) DO UPDATE
-         SET position = excluded.position, events_applied = projection_checkpoints.events_applied + excluded.events_applied, updated_at = now()`,
-        [this.target.name, this.target.version, last.position.toString(), result.applied],
-      );
+      const result = await work(client);
       await client.query('COMMIT');
-      this.state.eventsApplied += result.applied;
-      this.rate.push({ at: Date.now(), events: events.length });
-      if (this.rate.length > 200) this.rate.splice(0, this.rate.length - 200);
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
-    this.state.position = last.position.toString();
-    this.state.lastError = null;
-    if (changed.length > 0) this.options.onCommitted?.(changed);
   }
 
   /** After a large catch-up the planner's row estimates are stale; queries would pick slow plans until autovacuum runs. */

@@ -1,4 +1,4 @@
-import { GENESYS_UPCASTERS, type FoldableEvent, type InteractionState, type QueueContribution } from '@ledger/domain';
+import { GENESYS_UPCASTERS, type FoldableEvent, type InteractionState, type QueueContribution, type UpcasterRegistry } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 
 export const INTERACTION_STREAM_PREFIX = 'interaction-';
@@ -30,8 +30,11 @@ export function toTimelineRow(event: RecordedEvent): TimelineRow {
 }
 
 /** The fold's view of a timeline row: its body upcast to the current shape (the stored body stays verbatim). */
-export function toFoldable(row: Pick<TimelineRow, 'eventId' | 'eventType' | 'eventTime' | 'data'> & { topicVersion: string | null }): FoldableEvent {
-  const data = GENESYS_UPCASTERS.upcast({ eventType: row.eventType, topicVersion: row.topicVersion, data: row.data });
+export function toFoldable(
+  row: Pick<TimelineRow, 'eventId' | 'eventType' | 'eventTime' | 'data'> & { topicVersion: string | null },
+  upcasters: UpcasterRegistry = GENESYS_UPCASTERS,
+): FoldableEvent {
+  const data = upcasters.upcast({ eventType: row.eventType, topicVersion: row.topicVersion, data: row.data });
   return { eventId: row.eventId, eventType: row.eventType, eventTime: row.eventTime, data };
 }
 

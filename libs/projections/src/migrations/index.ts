@@ -1,4 +1,5 @@
 import { CreateReadModels1732500000000 } from './1732500000000-create-read-models';
+import { ProjectionLifecycle1732600000000 } from './1732600000000-projection-lifecycle';
 
 /** Read-model migrations, in order (after the event store's). */
-export const READ_MODEL_MIGRATIONS = [CreateReadModels1732500000000];
+export const READ_MODEL_MIGRATIONS = [CreateReadModels1732500000000, ProjectionLifecycle1732600000000];

@@ -1,0 +1,130 @@
+import type { ProjectionTables } from './apply-interaction-batch';
+
+/** The views queries read, each backed by one physical table of the active version. */
+export const INTERACTION_VIEWS = {
+  interactions: 'interactions',
+  events: 'interaction_events',
+  contributions: 'queue_contributions',
+  intervals: 'queue_intervals',
+} as const satisfies Record<keyof ProjectionTables, string>;
+
+export function interactionTables(version: number): ProjectionTables {
+  return {
+    interactions: `interactions__v${version}`,
+    events: `interaction_events__v${version}`,
+    contributions: `queue_contributions__v${version}`,
+    intervals: `queue_intervals__v${version}`,
+  };
+}
+
+/** Tables of one version with their primary keys only: a rebuild bulk-loads them, then adds the indexes. */
+export function createInteractionTablesSql(version: number): string[] {
+  const t = interactionTables(version);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.interactions} (
+      conversation_id text PRIMARY KEY,
+      -- Newest-first order of the list; fixed when the row is first written so keyset pages never shift.
+      sort_time timestamptz NOT NULL,
+      started_at timestamptz,
+      ended_at timestamptz,
+      last_event_time timestamptz,
+      media_type text,
+      direction text,
+      phase text,
+      ani text,
+      dnis text,
+      queue_ids text[] NOT NULL DEFAULT '{}',
+      user_ids text[] NOT NULL DEFAULT '{}',
+      wrapup_codes text[] NOT NULL DEFAULT '{}',
+      external_contact_ids text[] NOT NULL DEFAULT '{}',
+      disconnect_type text,
+      acd_outcome text,
+      abandoned boolean NOT NULL DEFAULT false,
+      state jsonb NOT NULL,
+      fold_key text NOT NULL,
+      event_count integer NOT NULL,
+      position bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      -- Events of this conversation are parked in dead_letters: the state may be missing them.
+      stale boolean NOT NULL DEFAULT false
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.events} (
+      event_id uuid PRIMARY KEY,
+      conversation_id text NOT NULL,
+      event_type text NOT NULL,
+      event_time timestamptz,
+      received_at timestamptz NOT NULL,
+      position bigint NOT NULL,
+      data jsonb NOT NULL,
+      metadata jsonb NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.contributions} (
+      conversation_id text NOT NULL,
+      queue_id text NOT NULL,
+      interval_start timestamptz NOT NULL,
+      n_offered integer NOT NULL,
+      n_answered integer NOT NULL,
+      n_abandoned integer NOT NULL,
+      n_flow_out integer NOT NULL,
+      t_acd_sum bigint NOT NULL,
+      t_acd_max bigint NOT NULL,
+      t_answered_sum bigint NOT NULL,
+      t_talk_sum bigint NOT NULL,
+      t_held_sum bigint NOT NULL,
+      t_acw_sum bigint NOT NULL,
+      t_handle_sum bigint NOT NULL,
+      n_answered_within_sl integer NOT NULL,
+      PRIMARY KEY (conversation_id, queue_id, interval_start)
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.intervals} (
+      queue_id text NOT NULL,
+      interval_start timestamptz NOT NULL,
+      n_offered integer NOT NULL,
+      n_answered integer NOT NULL,
+      n_abandoned integer NOT NULL,
+      n_flow_out integer NOT NULL,
+      t_acd_sum bigint NOT NULL,
+      t_acd_max bigint NOT NULL,
+      t_answered_sum bigint NOT NULL,
+      t_talk_sum bigint NOT NULL,
+      t_held_sum bigint NOT NULL,
+      t_acw_sum bigint NOT NULL,
+      t_handle_sum bigint NOT NULL,
+      n_answered_within_sl integer NOT NULL,
+      PRIMARY KEY (queue_id, interval_start)
+    )`,
+  ];
+}
+
+/** Secondary indexes of one version (idempotent). */
+export function createInteractionIndexesSql(version: number): string[] {
+  const t = interactionTables(version);
+  const i = t.interactions;
+  return [
+    `CREATE INDEX IF NOT EXISTS ${i}_sort ON ${i} (sort_time DESC, conversation_id DESC)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_started ON ${i} (started_at)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_active ON ${i} (started_at, ended_at)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_queues ON ${i} USING gin (queue_ids)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_users ON ${i} USING gin (user_ids)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_wrapups ON ${i} USING gin (wrapup_codes)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_contacts ON ${i} USING gin (external_contact_ids)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_ani ON ${i} (ani)`,
+    `CREATE INDEX IF NOT EXISTS ${i}_dnis ON ${i} (dnis)`,
+    `CREATE INDEX IF NOT EXISTS ${t.events}_timeline ON ${t.events} (conversation_id, event_time, event_id)`,
+    `CREATE INDEX IF NOT EXISTS ${t.events}_time ON ${t.events} (event_time)`,
+    `CREATE INDEX IF NOT EXISTS ${t.contributions}_interval ON ${t.contributions} (queue_id, interval_start)`,
+  ];
+}
+
+/** Points the stable views at one version; run inside a transaction, the swap is atomic for readers. */
+export function pointViewsSql(version: number): string[] {
+  const t = interactionTables(version);
+  return (Object.keys(INTERACTION_VIEWS) as (keyof ProjectionTables)[]).flatMap((key) => [
+    `DROP VIEW IF EXISTS ${INTERACTION_VIEWS[key]}`,
+    `CREATE VIEW ${INTERACTION_VIEWS[key]} AS SELECT * FROM ${t[key]}`,
+  ]);
+}
+
+export function dropInteractionTablesSql(version: number): string[] {
+  return Object.values(interactionTables(version)).map((table) => `DROP TABLE IF EXISTS ${table}`);
+}
