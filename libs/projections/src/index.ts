@@ -6,3 +6,5 @@ export * from './interactions/interaction-projector';
 export * from './interactions/interaction-rows';
 export * from './interactions/interaction-tables';
 export * from './interactions/retry-dead-letter';
+export * from './lifecycle/projection-manager';
+export * from './lifecycle/rebuild-rows';

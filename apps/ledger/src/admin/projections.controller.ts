@@ -1,21 +1,120 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { INTERACTIONS_CODE_VERSION, RebuildConflictError, readRebuildRows, requestRebuild, type RebuildRow } from '@ledger/projections';
+import { ApiError } from '../common/api-error';
 import { ProjectorService } from '../projector/projector.service';
+import { AdminDatabase } from './admin-database';
+import { rollbackProjection } from './rollback-projection';
+
+const PROJECTIONS = ['interactions'];
 
 @ApiTags('admin')
 @Controller('v1/admin/projections')
 export class ProjectionsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly database: AdminDatabase,
     @Optional() private readonly projector?: ProjectorService,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Projections run by this instance: phase, checkpoint, throughput' })
-  @ApiOkResponse({ description: '{head, items: [{name, version, phase, position, eventsApplied, eventsPerSecond, lastError}]}' })
+  @ApiOperation({ summary: 'Projections: active version, phase, checkpoint, throughput, and the latest rebuild with its progress' })
+  @ApiOkResponse({
+    description:
+      '{head, items: [{name, version, codeVersion, phase, position, eventsApplied, eventsParked, eventsPerSecond, lastError, previousVersion, rebuild}]}',
+  })
   async list() {
     const head = await this.store.headPosition();
-    return { head: head?.toString() ?? null, items: this.projector?.statuses() ?? [] };
+    const versions = await this.database.pool.query<{ projection: string; active_version: number; active_code_version: number; previous_version: number | null }>(
+      'SELECT projection, active_version, active_code_version, previous_version FROM projection_versions ORDER BY projection',
+    );
+    const items = await Promise.all(
+      versions.rows.map(async (row) => {
+        const checkpoint = await this.checkpoint(row.projection, row.active_version);
+        const running = this.projector?.statuses().get(row.active_version);
+        const latest = (await readRebuildRows(this.database.pool, row.projection))[0];
+        return {
+          name: row.projection,
+          version: row.active_version,
+          codeVersion: row.active_code_version,
+          // Without a projector in this instance, report what the database says.
+          phase: running?.phase ?? 'elsewhere',
+          position: running?.position ?? checkpoint?.position ?? null,
+          eventsApplied: running?.eventsApplied ?? Number(checkpoint?.events_applied ?? 0),
+          eventsParked: running?.eventsParked ?? 0,
+          eventsPerSecond: running?.eventsPerSecond ?? 0,
+          lastError: running?.lastError ?? null,
+          previousVersion: row.previous_version,
+          rebuild: latest ? await this.rebuildView(latest) : null,
+        };
+      }),
+    );
+    return { head: head?.toString() ?? null, items };
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @ApiParam({ name: 'name', example: 'interactions' })
+  @ApiOperation({ summary: 'Start a blue-green rebuild: the next version fills from position 0 while the active one serves' })
+  @ApiAcceptedResponse({ description: 'the rebuild, as in GET items[].rebuild; 404 unknown projection; 409 one is running' })
+  async rebuild(@Param('name') name: string) {
+    this.known(name);
+    try {
+      return await this.rebuildView(await requestRebuild(this.database.pool, name, INTERACTIONS_CODE_VERSION, 'requested through the API'));
+    } catch (error) {
+      if (error instanceof RebuildConflictError) throw new ApiError(409, 'PROJECTION.REBUILD_RUNNING', error.message, { projection: name });
+      throw error;
+    }
+  }
+
+  @Post(':name/rollback')
+  @HttpCode(200)
+  @ApiParam({ name: 'name', example: 'interactions' })
+  @ApiOperation({ summary: 'Serve the previous version again (kept, and kept current, for a grace period after a swap)' })
+  async rollback(@Param('name') name: string) {
+    this.known(name);
+    return rollbackProjection(this.database.pool, name);
+  }
+
+  private known(name: string): void {
+    if (!PROJECTIONS.includes(name)) {
+      throw new ApiError(404, 'PROJECTION.NOT_FOUND', `no projection named ${name}; known: ${PROJECTIONS.join(', ')}`, { projection: name });
+    }
+  }
+
+  private async checkpoint(projection: string, version: number) {
+    const result = await this.database.pool.query<{ position: string; events_applied: string }>(
+      'SELECT position, events_applied FROM projection_checkpoints WHERE projection = $1 AND version = $2',
+      [projection, version],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  private async rebuildView(row: RebuildRow) {
+    const checkpoint = await this.checkpoint(row.projection, row.target_version);
+    const done = Number(checkpoint?.events_applied ?? 0);
+    const total = Number(row.events_total ?? 0);
+    const seconds = Math.max(0.001, ((row.finished_at ?? new Date()).getTime() - row.started_at.getTime()) / 1000);
+    const rate = done / seconds;
+    const deadLetters = await this.database.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM dead_letters WHERE projection = $1 AND version = $2 AND status = 'parked'",
+      [row.projection, row.target_version],
+    );
+    return {
+      id: row.id,
+      targetVersion: row.target_version,
+      codeVersion: row.code_version,
+      phase: row.phase,
+      reason: row.reason,
+      eventsDone: done,
+      eventsTotal: total,
+      eventsPerSecond: Math.round(rate),
+      etaSeconds: row.finished_at || rate === 0 ? null : Math.max(0, Math.round((total - done) / rate)),
+      deadLetters: deadLetters.rows[0]?.n ?? 0,
+      startedAt: row.started_at.toISOString(),
+      finishedAt: row.finished_at?.toISOString() ?? null,
+      error: row.error,
+    };
   }
 }

@@ -1,30 +1,32 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { InteractionProjector, type ProjectorStatus } from '@ledger/projections';
+import { ProjectionManager, type ProjectorStatus } from '@ledger/projections';
 import { LEDGER_DATABASE_URL } from '../database/database.tokens';
 
-/** Runs the interaction projector inside the service (role `projector`). */
+/** Runs the interaction projection (active version, rebuilds, rollback grace) inside the service (role `projector`). */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
-  private readonly projector: InteractionProjector;
+  private readonly manager: ProjectionManager;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(LEDGER_DATABASE_URL) databaseUrl: string) {
-    this.projector = new InteractionProjector(store, {
+    this.manager = new ProjectionManager(store, {
       connectionString: databaseUrl,
-      onError: (error) => this.logger.error({ err: error }, 'projection batch failed; retrying from the last checkpoint'),
+      onError: (error) => this.logger.error({ err: error }, 'projection failed; retrying from the last checkpoint'),
+      log: (message, fields) => this.logger.log({ ...fields }, message),
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.projector.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.manager.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.projector.stop();
+    await this.manager.stop();
   }
 
-  statuses(): ProjectorStatus[] {
-    return [this.projector.status()];
+  /** Projector status by physical version, for the versions this instance runs. */
+  statuses(): Map<number, ProjectorStatus> {
+    return this.manager.statuses();
   }
 }

@@ -59,6 +59,7 @@ export class InteractionProjector {
   private readonly target: ProjectionTarget;
   private running: Promise<void> | null = null;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
   private subscription: ReturnType<EventStore['subscribeToAll']> | null = null;
   private lockClient: PoolClient | null = null;
   private readonly retryPolicy = retry(handleAll, { maxAttempts: BATCH_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
@@ -96,16 +97,22 @@ export class InteractionProjector {
     this.running = this.runUntilStopped();
   }
 
-  async stop(): Promise<void> {
+  /** Idempotent: a second call waits for the first. */
+  stop(): Promise<void> {
     this.stopping = true;
-    await this.subscription?.close();
-    await this.running;
-    this.running = null;
-    this.lockClient?.release();
-    this.lockClient = null;
-    await this.pool.end();
-    this.state.phase = 'stopped';
+    this.stopped ??= (async () => {
+      await this.subscription?.close();
+      await this.running;
+      this.running = null;
+      this.lockClient?.release();
+      this.lockClient = null;
+      await this.pool.end();
+    })();
+    return this.stopped.then(() => {
+      this.state.phase = 'stopped';
+    });
   }
+
 
   private async runUntilStopped(): Promise<void> {
     while (!this.stopping) {
@@ -132,6 +139,14 @@ export class InteractionProjector {
       const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SINGLE_WRITER_LOCK, this.target.version]);
       if (result.rows[0]?.locked) {
         this.lockClient = client;
+        // Losing the lock's connection loses the lock: stop writing at once, another instance may take over.
+        client.on('error', (error: unknown) => {
+          if (this.lockClient !== client) return;
+          this.lockClient = null;
+          this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
+          client.release(true);
+          void this.subscription?.close();
+        });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,0 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProjectionManager, RebuildConflictError, interactionTables, readRebuildRows, requestRebuild } from '@ledger/projections';
+import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
+import { appendCanonical, createStoreDatabase, toCanonicalEvents, type StoreDatabase } from '../support/pipeline';
+
+async function dumpVersion(client: Client, version: number): Promise<unknown[]> {
+  const t = interactionTables(version);
+  const interactions = await client.query(`SELECT conversation_id, state, fold_key, event_count, stale FROM ${t.interactions} ORDER BY conversation_id`);
+  const events = await client.query(`SELECT event_id, conversation_id, event_time, data FROM ${t.events} ORDER BY event_id`);
+  const intervals = await client.query(`SELECT * FROM ${t.intervals} ORDER BY queue_id, interval_start`);
+  return [interactions.rows, events.rows, intervals.rows];
+}
+
+describe('blue-green rebuild', () => {
+  let db: StoreDatabase;
+  let client: Client;
+  let pool: Pool;
+  const traffic = generateTraffic({ seed: 17, conversations: 400, startTime: new Date('2026-09-01T09:00:00Z'), targetEventsPerConversation: 30 });
+  const later = generateTraffic({ seed: 18, conversations: 100, startTime: new Date('2026-09-01T12:00:00Z') });
+
+  const activeVersion = async () => (await client.query<{ active_version: number }>("SELECT active_version FROM projection_versions WHERE projection = 'interactions'")).rows[0]?.active_version;
+  const waitForRebuild = async (phase: string) => {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(50)) {
+      const latest = (await readRebuildRows(pool, 'interactions'))[0];
+      if (latest?.phase === 'failed') throw new Error(`rebuild failed: ${latest.error}`);
+      if (latest?.phase === phase) return latest;
+    }
+    throw new Error(`rebuild never reached ${phase}`);
+  };
+
+  beforeAll(async () => {
+    db = await createStoreDatabase();
+    client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    pool = new Pool({ connectionString: db.database.url, max: 4 });
+    await appendCanonical(db.store, toCanonicalEvents(traffic.deliveries));
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await client?.end();
+    await db?.dispose();
+  });
+
+  it('fills the next version beside the serving one and swaps atomically while queries and ingest run', async () => {
+    const manager = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100 });
+    await manager.start();
+    try {
+      for (const deadline = Date.now() + 60_000; ; await sleep(50)) {
+        const status = manager.statuses().get(1);
+        if (status?.phase === 'live' && status.position === (await db.store.headPosition())?.toString()) break;
+        if (Date.now() > deadline) throw new Error('v1 never caught up');
+      }
+      const rebuild = await requestRebuild(pool, 'interactions', 1, 'test');
+      expect(rebuild.target_version).toBe(2);
+      await expect(requestRebuild(pool, 'interactions', 1, 'test again')).rejects.toBeInstanceOf(RebuildConflictError);
+
+      // Readers hammer the view and writers keep appending during the whole rebuild.
+      let reading = true;
+      const failures: unknown[] = [];
+      const counts: number[] = [];
+      const readers = Array.from({ length: 3 }, async () => {
+        while (reading) {
+          try {
+            const result = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM interactions');
+            counts.push(result.rows[0]?.n ?? -1);
+          } catch (error) {
+            failures.push(error);
+          }
+        }
+      });
+      const writer = appendCanonical(db.store, toCanonicalEvents(later.deliveries));
+      await waitForRebuild('done');
+      await writer;
+      reading = false;
+      await Promise.all(readers);
+
+      expect(failures).toEqual([]);
+      expect(counts.length).toBeGreaterThan(10);
+      // Never an empty or half-built table: every read saw at least everything projected before the rebuild began.
+      expect(Math.min(...counts)).toBeGreaterThanOrEqual(traffic.conversations.length);
+      expect(await activeVersion()).toBe(2);
+
+      // v2 keeps following live events, and so does v1 during its grace period: both end up identical.
+      const head = (await db.store.headPosition())?.toString();
+      for (const deadline = Date.now() + 60_000; ; await sleep(50)) {
+        const statuses = manager.statuses();
+        if (statuses.get(1)?.position === head && statuses.get(2)?.position === head) break;
+        if (Date.now() > deadline) throw new Error(`versions did not catch up: ${JSON.stringify([...statuses])}`);
+      }
+      expect(await dumpVersion(client, 2)).toEqual(await dumpVersion(client, 1));
+      const view = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM interactions');
+      expect(view.rows[0]?.n).toBe(traffic.conversations.length + later.conversations.length);
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('rebuilds by itself when the code version is above the active one, resuming a rebuild left half done', async () => {
+    const first = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, codeVersion: 2 });
+    await first.start();
+    await waitForRebuild('filling');
+    // Stop in the middle of the fill; the next instance resumes from the rebuild's own checkpoint.
+    await sleep(50);
+    await first.stop();
+    const resumed = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, codeVersion: 2 });
+    await resumed.start();
+    try {
+      const done = await waitForRebuild('done');
+      expect(done.target_version).toBe(3);
+      expect(done.reason).toContain('code version 2');
+      const row = (await client.query<{ active_version: number; active_code_version: number }>("SELECT active_version, active_code_version FROM projection_versions")).rows[0];
+      expect(row).toEqual({ active_version: 3, active_code_version: 2 });
+      expect((await readRebuildRows(pool, 'interactions')).filter((rebuild) => rebuild.target_version === 3)).toHaveLength(1);
+      // Only the previous version (v2) is kept for rollback; v1 is gone.
+      expect(await dumpVersion(client, 3)).toEqual(await dumpVersion(client, 2));
+      let leftovers: unknown[] = [];
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
+        leftovers = (await client.query("SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_\\_v1'")).rows;
+        if (leftovers.length === 0) break;
+      }
+      expect(leftovers).toEqual([]);
+    } finally {
+      await resumed.stop();
+    }
+  });
+});
