@@ -4,3 +4,6 @@ export * from './migrations';
 export * from './postgres/postgres-event-store';
 export { appendInOneTransaction, type AppendHooks } from './postgres/postgres-append';
 export * from './group-commit-appender';
+// EventStoreDB adapter (EVENTSTORE_URL)
+export * from './esdb/esdb-event-store';
+export * from './esdb/store-errors';

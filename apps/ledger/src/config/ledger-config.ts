@@ -42,12 +42,24 @@ const postgresUrl = (name: string) =>
       return z.NEVER;
     });
 
+// EventStoreDB: `esdb://host:2113?tls=false`, `esdb://user:pass@a:2113,b:2113`, `esdb+discover://cluster:2113`.
+const eventStoreUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      if (/^esdb(\+discover)?:\/\/[^/?#\s]+/.test(value.trim())) return value.trim();
+      context.addIssue({ code: 'custom', message: `${name} must be an EventStoreDB connection string (esdb://host:2113?tls=false or esdb+discover://…)` });
+      return z.NEVER;
+    });
+
 const environmentSchema = z.object({
   PORT: integer('PORT', 0, 65535, 3000),
   HOST: z.string().default('127.0.0.1'),
   LEDGER_DATA_DIR: z.string().default('./.ledger-data'),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
-  EVENTSTORE_URL: z.string().optional(),
+  EVENTSTORE_URL: eventStoreUrl('EVENTSTORE_URL'),
   LEDGER_ROLES: z
     .string()
     .optional()
@@ -73,6 +85,7 @@ export interface LedgerConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** EventStoreDB as the event store; unset: the PostgreSQL event store. Read models stay in PostgreSQL either way. */
   eventStoreUrl: string | undefined;
   roles: LedgerRole[];
   ingest: { topics: string[]; maxBodyBytes: number; maxItems: number; maxEventsPerCommit: number };
@@ -98,11 +111,6 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     );
   }
   const env = parsed.data;
-  if (env.EVENTSTORE_URL) {
-    throw new ConfigError([
-      'EVENTSTORE_URL: the EventStoreDB adapter is not part of this build yet; unset it to use the PostgreSQL event store',
-    ]);
-  }
   return {
     port: env.PORT,
     host: env.HOST,

@@ -1,10 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EVENT_STORE, PostgresEventStore, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, EsdbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
 import { DatabaseHealth } from './database.health';
 import { LEDGER_DATABASE_URL } from './database.tokens';
 
-/** The event store, and the TypeORM connection of the read models. */
+/** The event store (EventStoreDB when EVENTSTORE_URL is set, else PostgreSQL), and the read models' TypeORM connection. */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -30,7 +31,15 @@ export class DatabaseModule implements OnApplicationShutdown {
       ],
       providers: [
         { provide: LEDGER_DATABASE_URL, useValue: databaseUrl },
-        { provide: EVENT_STORE, useFactory: () => new PostgresEventStore({ connectionString: databaseUrl, poolSize: 10 }) },
+        {
+          provide: EVENT_STORE,
+          // Issue 4: with EVENTSTORE_URL the events live in EventStoreDB; read models and checkpoints stay in PostgreSQL.
+          inject: [LEDGER_CONFIG],
+          useFactory: (config: LedgerConfig): EventStore =>
+            config.eventStoreUrl
+              ? new EsdbEventStore({ connectionString: config.eventStoreUrl })
+              : new PostgresEventStore({ connectionString: databaseUrl, poolSize: 10 }),
+        },
         DatabaseHealth,
       ],
       exports: [LEDGER_DATABASE_URL, EVENT_STORE, DatabaseHealth, TypeOrmModule],
