@@ -7,6 +7,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const alias = {
   '@ledger/domain': path.resolve(root, 'libs/domain/src'),
   '@ledger/event-store': path.resolve(root, 'libs/event-store/src'),
+  '@ledger/genesys': path.resolve(root, 'libs/genesys/src'),
   '@ledger/projections': path.resolve(root, 'libs/projections/src'),
 };
 
@@ -42,6 +43,22 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          // Long runs at full size (CI runs them after the suite): not part of `npm test`.
+          name: 'soak',
+          include: ['test/soak/**/*.soak.spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 3_600_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

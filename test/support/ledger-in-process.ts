@@ -12,9 +12,9 @@ export interface RunningLedger {
   close(): Promise<void>;
 }
 
-/** Boots the real app on an ephemeral port against a fresh database. */
-export async function startLedger(env: Record<string, string> = {}): Promise<RunningLedger> {
-  const database = await createTestDatabase();
+/** Boots the real app on an ephemeral port against a fresh database (or `existing`, which close() then drops). */
+export async function startLedger(env: Record<string, string> = {}, existing?: TestDatabase): Promise<RunningLedger> {
+  const database = existing ?? (await createTestDatabase());
   await runMigrations(database.url, LEDGER_MIGRATIONS);
   const config = loadLedgerConfig({ PORT: '0', LOG_LEVEL: 'warn', ...env });
   const app = await createLedgerApp(config, database.url);

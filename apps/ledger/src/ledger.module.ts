@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { ConnectorModule } from './connector/connector.module';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
 import { DatabaseModule } from './database/database.module';
 import { AdminModule } from './admin/admin.module';
@@ -30,6 +31,7 @@ export class LedgerModule {
         DatabaseModule.forRoot(databaseUrl),
         OpsModule,
         ...(config.roles.includes('projector') ? [ProjectorModule] : []),
+        ...(config.roles.includes('connector') ? [ConnectorModule] : []),
         ...(api ? [IngestModule, AdminModule, InteractionsModule, QueuesModule] : []),
       ],
       providers: [

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { CONNECTOR_ENVIRONMENT, genesysConnectorConfig, type GenesysConnectorConfig } from '../connector/connector-config';
+import { INGEST_PROTECTION_ENVIRONMENT, ingestProtectionConfig, type BackpressureConfig, type IngestAuthConfig } from '../ingest/ingest-protection-config';
 
 export const LEDGER_ROLES = ['api', 'projector', 'connector'] as const;
 export type LedgerRole = (typeof LEDGER_ROLES)[number];
@@ -78,6 +80,10 @@ const environmentSchema = z.object({
   INGEST_MAX_ITEMS: integer('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
   INGEST_MAX_EVENTS_PER_COMMIT: integer('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Webhook signatures, API keys, watermarks (issue 5): see ingest/ingest-protection-config.ts.
+  ...INGEST_PROTECTION_ENVIRONMENT,
+  // Notifications API connector (issue 5): see connector/connector-config.ts.
+  ...CONNECTOR_ENVIRONMENT,
 });
 
 export interface LedgerConfig {
@@ -90,6 +96,11 @@ export interface LedgerConfig {
   roles: LedgerRole[];
   ingest: { topics: string[]; maxBodyBytes: number; maxItems: number; maxEventsPerCommit: number };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** Who may post to ingest: `WEBHOOK_SECRET` signatures and/or `LEDGER_API_KEYS` bearer keys; neither set: anyone. */
+  auth: IngestAuthConfig;
+  backpressure: BackpressureConfig;
+  /** The Notifications API connector; null when `GENESYS_CLIENT_ID` is not set. */
+  genesys: GenesysConnectorConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +122,9 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     );
   }
   const env = parsed.data;
+  const protection = ingestProtectionConfig(env);
+  const connector = genesysConnectorConfig(env, commaList(environment.LEDGER_ROLES).includes('connector'));
+  if (protection.problems.length + connector.problems.length > 0) throw new ConfigError([...protection.problems, ...connector.problems]);
   return {
     port: env.PORT,
     host: env.HOST,
@@ -125,6 +139,9 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
       maxEventsPerCommit: env.INGEST_MAX_EVENTS_PER_COMMIT,
     },
     logLevel: env.LOG_LEVEL,
+    auth: protection.auth,
+    backpressure: protection.backpressure,
+    genesys: connector.genesys,
   };
 }
 

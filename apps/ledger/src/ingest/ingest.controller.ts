@@ -1,16 +1,22 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Inject } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
+import { IngestGate } from './ingest-gate';
+import { IngestMetrics } from './ingest.metrics';
 import { IngestService, type IngestResult } from './ingest.service';
 import { readRawBody } from './read-raw-body';
+import { WebhookAuth } from './webhook-auth';
 
 @ApiTags('ingest')
 @Controller('v1/ingest')
 export class IngestController {
   constructor(
     private readonly ingestService: IngestService,
+    private readonly auth: WebhookAuth,
+    private readonly gate: IngestGate,
+    private readonly metrics: IngestMetrics,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
@@ -20,11 +26,36 @@ export class IngestController {
     summary: 'Ingest Genesys Cloud events',
     description:
       'One notification message, one EventBridge event, a JSON array of them, or NDJSON (application/x-ndjson). ' +
-      'Answers 202 only after the events are committed.',
+      'Answers 202 only after the events are committed; 503 with Retry-After while ingest is saturated. With ' +
+      'WEBHOOK_SECRET set, X-Ledger-Signature is required unless a LEDGER_API_KEYS bearer key with scope ingest is sent.',
   })
+  @ApiHeader({ name: 'X-Ledger-Signature', required: false, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">' })
   @ApiAcceptedResponse({ description: '{accepted, duplicates, filtered, rejected: [{index, code, message}]}' })
   async ingestGenesys(@Req() request: Request): Promise<IngestResult> {
+    const authorisation = this.countRefusal(() => this.auth.authorise(request.headers));
+    if (this.gate.isSaturated) {
+      // Refused before the body is read: a saturated ledger spends nothing on what it will not keep.
+      this.metrics.shed.inc();
+      const retryAfter = this.config.backpressure.retryAfterSeconds;
+      throw new ApiError(
+        503,
+        'INGEST.SATURATED',
+        `ingest is over its high watermark (${this.gate.highWatermark} events in flight); retry after ${retryAfter} s`,
+        { inFlight: this.gate.inFlightEvents, highWatermark: this.gate.highWatermark, lowWatermark: this.gate.lowWatermark },
+        { 'retry-after': String(retryAfter) },
+      );
+    }
     const raw = await readRawBody(request, this.config.ingest.maxBodyBytes);
-    return this.ingestService.ingest(raw, request.headers['content-type'], 'webhook');
+    if (authorisation.kind === 'signature-required') this.countRefusal(() => this.auth.verifySignature(request.headers, raw));
+    return this.ingestService.ingest(raw.toString('utf8'), request.headers['content-type'], 'webhook');
+  }
+
+  private countRefusal<T>(check: () => T): T {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof ApiError) this.metrics.unauthorized.inc({ reason: error.code });
+      throw error;
+    }
   }
 }

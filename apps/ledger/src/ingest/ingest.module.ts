@@ -1,17 +1,12 @@
-import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { IngestCoreModule } from './ingest-core.module';
 import { IngestController } from './ingest.controller';
-import { IngestMetrics } from './ingest.metrics';
-import { IngestService } from './ingest.service';
+import { WebhookAuth } from './webhook-auth';
 
+/** `POST /v1/ingest/genesys` (role api). */
 @Module({
+  imports: [IngestCoreModule],
   controllers: [IngestController],
-  providers: [IngestService, IngestMetrics],
-  exports: [IngestService],
+  providers: [WebhookAuth],
 })
-export class IngestModule implements OnApplicationShutdown {
-  constructor(private readonly ingest: IngestService) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.ingest.drain();
-  }
-}
+export class IngestModule {}

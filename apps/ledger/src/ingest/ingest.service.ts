@@ -2,15 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   INGEST_ERROR_CODES,
   compileTopicPatterns,
+  normaliseMessage,
   parseIngestRequest,
   type CanonicalEvent,
   type IngestRejection,
   type IngestSource,
+  type ParsedIngestRequest,
 } from '@ledger/domain';
-import { EVENT_STORE, GroupCommitAppender, type AppendRequest, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, type AppendOutcome, type AppendRequest, type EventStore } from '@ledger/event-store';
 import { ApiError } from '../common/api-error';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
+import { IngestGate } from './ingest-gate';
 import { IngestMetrics } from './ingest.metrics';
+import { PriorityGroupCommit, type CommitLane } from './priority-group-commit';
+import { isUrgentEvent } from './urgent-events';
 
 export interface IngestResult {
   accepted: number;
@@ -19,22 +24,27 @@ export interface IngestResult {
   rejected: IngestRejection[];
 }
 
-/** Parses Genesys messages and appends them through the group commit; resolves only once they are durable. */
+/**
+ * Parses Genesys messages and appends them through the group commit; resolves only once they are durable. The same
+ * pipeline serves the webhook (raw bodies) and the Notifications API connector (messages already parsed).
+ */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
-  private readonly appender: GroupCommitAppender;
+  private readonly appender: PriorityGroupCommit;
   private readonly isTopicAllowed: (topicName: string, template: string) => boolean;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly metrics: IngestMetrics,
+    private readonly gate: IngestGate,
   ) {
-    this.appender = new GroupCommitAppender(store, { maxEventsPerCommit: config.ingest.maxEventsPerCommit, maxConcurrentCommits: 2 });
+    this.appender = new PriorityGroupCommit(store, { maxEventsPerCommit: config.ingest.maxEventsPerCommit, maxConcurrentCommits: 2 });
     this.isTopicAllowed = compileTopicPatterns(config.ingest.topics);
   }
 
+  /** An HTTP body: one message, an array of them, or NDJSON. A body with nothing usable in it is a 400. */
   async ingest(raw: string, contentType: string | undefined, source: IngestSource): Promise<IngestResult> {
     const parsed = parseIngestRequest(raw, {
       contentType,
@@ -43,18 +53,58 @@ export class IngestService {
       receivedAt: new Date(),
       isTopicAllowed: this.isTopicAllowed,
     });
-    this.metrics.received.inc({ source }, parsed.events.length + parsed.filtered.length + parsed.rejected.length);
-    this.metrics.filtered.inc(parsed.filtered.length);
-    this.metrics.rejected.inc(parsed.rejected.length);
+    this.count(parsed, source);
     if (parsed.events.length === 0 && parsed.filtered.length === 0) {
       throw new ApiError(400, INGEST_ERROR_CODES.nothingValid, `none of the ${parsed.rejected.length} item(s) could be accepted`, {
         rejected: parsed.rejected,
       });
     }
+    return this.appendParsed(parsed);
+  }
 
-    const outcomes = await this.append(groupByStream(parsed.events.map((item) => item.event)));
+  /** Messages already parsed (the WebSocket consumer): normalised and appended exactly as the webhook's are. */
+  async ingestMessages(messages: readonly unknown[], source: IngestSource): Promise<IngestResult> {
+    const receivedAt = new Date();
+    const parsed: ParsedIngestRequest = { events: [], filtered: [], rejected: [] };
+    messages.forEach((message, index) => {
+      const result = normaliseMessage(message, { source, receivedAt, isTopicAllowed: this.isTopicAllowed });
+      if (result.outcome === 'event') parsed.events.push({ index, event: result.event });
+      else if (result.outcome === 'filtered') parsed.filtered.push({ index, topicName: result.topicName, reason: result.reason });
+      else parsed.rejected.push({ index, code: result.code, message: result.message });
+    });
+    this.count(parsed, source);
+    return this.appendParsed(parsed);
+  }
+
+  /** Waits for every append already submitted, so a shutdown never abandons a commit half-acknowledged. */
+  drain(): Promise<void> {
+    return this.appender.drain();
+  }
+
+  private count(parsed: ParsedIngestRequest, source: IngestSource): void {
+    this.metrics.received.inc({ source }, parsed.events.length + parsed.filtered.length + parsed.rejected.length);
+    this.metrics.filtered.inc(parsed.filtered.length);
+    this.metrics.rejected.inc(parsed.rejected.length);
+  }
+
+  private async appendParsed(parsed: ParsedIngestRequest): Promise<IngestResult> {
+    const events = parsed.events.map((item) => item.event);
+    const urgent = events.filter((event) => isUrgentEvent(event));
+    const normal = events.filter((event) => !isUrgentEvent(event));
+    this.gate.acquire(events.length);
+    let settled: PromiseSettledResult<AppendOutcome[]>[];
+    try {
+      settled = await Promise.allSettled([this.submit(urgent, 'urgent'), this.submit(normal, 'normal')]);
+    } finally {
+      this.gate.release(events.length);
+    }
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure) {
+      this.logger.error({ err: failure.reason }, 'append failed; nothing from this request was acknowledged');
+      throw new ApiError(503, 'INGEST.STORE_UNAVAILABLE', 'the event store could not commit the events; retry later', {}, { 'retry-after': '1' });
+    }
     const result: IngestResult = { accepted: 0, duplicates: 0, filtered: parsed.filtered.length, rejected: parsed.rejected };
-    for (const outcome of outcomes) {
+    for (const outcome of settled.flatMap((item) => (item.status === 'fulfilled' ? item.value : []))) {
       // Ingest appends with expected revision `any`, so an outcome can only be a success.
       if (outcome.ok) {
         result.accepted += outcome.appended;
@@ -66,18 +116,8 @@ export class IngestService {
     return result;
   }
 
-  /** Waits for every append already submitted, so a shutdown never abandons a commit half-acknowledged. */
-  drain(): Promise<void> {
-    return this.appender.drain();
-  }
-
-  private async append(requests: AppendRequest[]) {
-    try {
-      return await this.appender.submit(requests);
-    } catch (error) {
-      this.logger.error({ err: error }, 'append failed; nothing from this request was acknowledged');
-      throw new ApiError(503, 'INGEST.STORE_UNAVAILABLE', 'the event store could not commit the events; retry later', {}, { 'retry-after': '1' });
-    }
+  private submit(events: CanonicalEvent[], lane: CommitLane): Promise<AppendOutcome[]> {
+    return this.appender.submit(groupByStream(events), lane);
   }
 }
 

@@ -3,12 +3,12 @@ import getRawBody from 'raw-body';
 import { INGEST_ERROR_CODES } from '@ledger/domain';
 import { ApiError } from '../common/api-error';
 
-/** Reads the request body as UTF-8 text, refusing more than `limit` bytes (413) before buffering it all. */
-export async function readRawBody(request: Request, limit: number): Promise<string> {
+/** Reads the request body as bytes (signatures are over the bytes), refusing more than `limit` bytes (413) before buffering it all. */
+export async function readRawBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(declared, limit);
   try {
-    return await getRawBody(request, { limit, encoding: 'utf8', length: Number.isFinite(declared) ? declared : undefined });
+    return await getRawBody(request, { limit, length: Number.isFinite(declared) ? declared : undefined });
   } catch (error) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') throw tooLarge(null, limit);

@@ -62,20 +62,27 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   const timeline = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map(toTimelineRow);
   if (timeline.length === 0) return { applied: 0, changed: [] };
 
+  // One JSON document rather than eight parallel arrays: PostgreSQL parses it once, with no array-literal escaping.
   const inserted = await client.query<{ event_id: string }>(
     `INSERT INTO ${tables.events} (event_id, conversation_id, event_type, event_time, received_at, position, data, metadata)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[], $7::jsonb[], $8::jsonb[])
+     SELECT r.event_id, r.conversation_id, r.event_type, r.event_time, r.received_at, r.position, r.data, r.metadata
+     FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
+                                           received_at timestamptz, position bigint, data jsonb, metadata jsonb)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
     [
-      timeline.map((row) => row.eventId),
-      timeline.map((row) => row.conversationId),
-      timeline.map((row) => row.eventType),
-      timeline.map((row) => row.eventTime),
-      timeline.map((row) => row.receivedAt),
-      timeline.map((row) => row.position),
-      timeline.map((row) => JSON.stringify(row.data)),
-      timeline.map((row) => JSON.stringify(row.metadata)),
+      JSON.stringify(
+        timeline.map((row) => ({
+          event_id: row.eventId,
+          conversation_id: row.conversationId,
+          event_type: row.eventType,
+          event_time: row.eventTime,
+          received_at: row.receivedAt,
+          position: row.position,
+          data: row.data,
+          metadata: row.metadata,
+        })),
+      ),
     ],
   );
   const fresh = new Set(inserted.rows.map((row) => row.event_id));
