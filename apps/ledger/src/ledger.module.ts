@@ -24,7 +24,9 @@ export class LedgerModule {
           pinoHttp: {
             level: config.logLevel,
             // Request logs at debug: ingest traffic would drown everything else at info.
-            customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'debug'),
+            // 503 is backpressure (or a store outage, which the ingest service logs itself): not one error line per request.
+            customLogLevel: (_request, response, error) =>
+              response.statusCode === 503 ? 'debug' : error || response.statusCode >= 500 ? 'error' : 'debug',
             redact: ['req.headers.authorization', 'req.headers["x-ledger-signature"]', 'req.headers.cookie'],
           },
         }),
