@@ -62,8 +62,10 @@ describe('admin: projections and dead letters', () => {
 
   it('lists dead letters and retries one: a healed conversation is no longer stale', async () => {
     // A letter as the projector parks it when a handler throws (the shipped fold has no such event to offer).
-    const event = await db.query<{ event_id: string; position: string; recorded_at: Date }>('SELECT event_id, position, recorded_at FROM ledger_events LIMIT 1');
-    const row = event.rows[0];
+    // Read through the API, not ledger_events: the suite also runs with events in EventStoreDB.
+    const timeline = await call('GET', `/v1/interactions/${conversationId}/events`);
+    const stored = timeline.body.items[0] as { eventId: string; position: string; receivedAt: string };
+    const row = { event_id: stored.eventId, position: stored.position, recorded_at: stored.receivedAt };
     await db.query("UPDATE interactions SET stale = true WHERE conversation_id = $1", [conversationId]);
     await db.query(
       `INSERT INTO dead_letters (projection, version, event_id, stream_id, conversation_id, position, event_type, data, metadata, recorded_at, error, attempts)

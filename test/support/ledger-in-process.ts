@@ -3,6 +3,7 @@ import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrati
 import { loadLedgerConfig } from '../../apps/ledger/src/config/ledger-config';
 import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
 import { runMigrations } from '@ledger/event-store';
+import { startSuiteEventStore } from './esdb/suite-event-store';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface RunningLedger {
@@ -16,7 +17,9 @@ export interface RunningLedger {
 export async function startLedger(env: Record<string, string> = {}, existing?: TestDatabase): Promise<RunningLedger> {
   const database = existing ?? (await createTestDatabase());
   await runMigrations(database.url, LEDGER_MIGRATIONS);
-  const config = loadLedgerConfig({ PORT: '0', LOG_LEVEL: 'warn', ...env });
+  // LEDGER_TEST_EVENT_STORE=esdb runs the same suites with events in EventStoreDB (the project's gRPC test server).
+  const eventStore = await startSuiteEventStore();
+  const config = loadLedgerConfig({ PORT: '0', LOG_LEVEL: 'warn', ...eventStore.env, ...env });
   const app = await createLedgerApp(config, database.url);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
@@ -27,6 +30,7 @@ export async function startLedger(env: Record<string, string> = {}, existing?: T
     app,
     async close() {
       await app.close();
+      await eventStore.stop();
       await database.drop();
     },
   };
