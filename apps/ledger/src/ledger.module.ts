@@ -11,6 +11,7 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { OpsModule } from './ops/ops.module';
 import { QueuesModule } from './queues/queues.module';
 import { ProjectorModule } from './projector/projector.module';
+import { DriftModule } from './drift/drift.module';
 
 @Module({})
 export class LedgerModule {
@@ -35,6 +36,8 @@ export class LedgerModule {
         ...(config.roles.includes('projector') ? [ProjectorModule] : []),
         ...(config.roles.includes('connector') ? [ConnectorModule] : []),
         ...(api ? [IngestModule, AdminModule, InteractionsModule, QueuesModule] : []),
+        // Schema-drift registry: the subscriber with role projector, GET /v1/admin/schema-drift with role api.
+        DriftModule.forRoles(config.roles),
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -1,3 +1,4 @@
 export * from './events';
 export * from './interaction';
 export * from './upcasters';
+export * from './drift';

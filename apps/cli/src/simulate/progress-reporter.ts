@@ -1,4 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
+import { progressEnabled } from '../common/progress-bar';
 import type { SendProgress } from './send-traffic';
 
 export interface ProgressReporter {
@@ -8,8 +9,7 @@ export interface ProgressReporter {
 
 /** A live bar on an interactive terminal (stderr, so stdout stays clean JSON); nothing in CI or when piped. */
 export function createProgressReporter(total: number, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  const ci = process.env['CI'];
-  if (!stream.isTTY || (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0')) {
+  if (!progressEnabled(stream)) {
     return { update: () => undefined, stop: () => undefined };
   }
   const bar = new SingleBar(

@@ -1,13 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { INTERACTIONS_CODE_VERSION, RebuildConflictError, readRebuildRows, requestRebuild, type RebuildRow } from '@ledger/projections';
+import { INTERACTIONS_CODE_VERSION, RebuildConflictError, requestRebuild, type RebuildRow } from '@ledger/projections';
+import type { QueryResult } from 'pg';
 import { ApiError } from '../common/api-error';
 import { ProjectorService } from '../projector/projector.service';
 import { AdminDatabase } from './admin-database';
 import { rollbackProjection } from './rollback-projection';
 
 const PROJECTIONS = ['interactions'];
+
+type Query = (sql: string, params?: unknown[]) => Promise<QueryResult>;
 
 @ApiTags('admin')
 @Controller('v1/admin/projections')
@@ -26,15 +29,20 @@ export class ProjectionsController {
   })
   async list() {
     const head = await this.store.headPosition();
-    const versions = await this.database.pool.query<{ projection: string; active_version: number; active_code_version: number; previous_version: number | null }>(
-      'SELECT projection, active_version, active_code_version, previous_version FROM projection_versions ORDER BY projection',
-    );
-    const items = await Promise.all(
-      versions.rows.map(async (row) => {
-        const checkpoint = await this.checkpoint(row.projection, row.active_version);
+    // One snapshot for every read: a swap commits the version and the rebuild's `done` together, and so they show.
+    const client = await this.database.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const db = (sql: string, params: unknown[] = []) => client.query(sql, params);
+      const versions = await db('SELECT projection, active_version, active_code_version, previous_version FROM projection_versions ORDER BY projection');
+      const items = [];
+      for (const row of versions.rows as { projection: string; active_version: number; active_code_version: number; previous_version: number | null }[]) {
+        const checkpoint = await this.checkpoint(db, row.projection, row.active_version);
         const running = this.projector?.statuses().get(row.active_version);
-        const latest = (await readRebuildRows(this.database.pool, row.projection))[0];
-        return {
+        const latest = (await db('SELECT * FROM projection_rebuilds WHERE projection = $1 ORDER BY id DESC LIMIT 1', [row.projection])).rows[0] as
+          | RebuildRow
+          | undefined;
+        items.push({
           name: row.projection,
           version: row.active_version,
           codeVersion: row.active_code_version,
@@ -46,11 +54,17 @@ export class ProjectionsController {
           eventsPerSecond: running?.eventsPerSecond ?? 0,
           lastError: running?.lastError ?? null,
           previousVersion: row.previous_version,
-          rebuild: latest ? await this.rebuildView(latest) : null,
-        };
-      }),
-    );
-    return { head: head?.toString() ?? null, items };
+          rebuild: latest ? await this.rebuildView(db, latest) : null,
+        });
+      }
+      await client.query('COMMIT');
+      return { head: head?.toString() ?? null, items };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   @Post(':name/rebuild')
@@ -61,7 +75,8 @@ export class ProjectionsController {
   async rebuild(@Param('name') name: string) {
     this.known(name);
     try {
-      return await this.rebuildView(await requestRebuild(this.database.pool, name, INTERACTIONS_CODE_VERSION, 'requested through the API'));
+      const rebuild = await requestRebuild(this.database.pool, name, INTERACTIONS_CODE_VERSION, 'requested through the API');
+      return await this.rebuildView((sql, params) => this.database.pool.query(sql, params), rebuild);
     } catch (error) {
       if (error instanceof RebuildConflictError) throw new ApiError(409, 'PROJECTION.REBUILD_RUNNING', error.message, { projection: name });
       throw error;
@@ -83,24 +98,21 @@ export class ProjectionsController {
     }
   }
 
-  private async checkpoint(projection: string, version: number) {
-    const result = await this.database.pool.query<{ position: string; events_applied: string }>(
-      'SELECT position, events_applied FROM projection_checkpoints WHERE projection = $1 AND version = $2',
-      [projection, version],
-    );
-    return result.rows[0] ?? null;
+  private async checkpoint(db: Query, projection: string, version: number) {
+    const result = await db('SELECT position, events_applied FROM projection_checkpoints WHERE projection = $1 AND version = $2', [projection, version]);
+    return (result.rows[0] as { position: string; events_applied: string } | undefined) ?? null;
   }
 
-  private async rebuildView(row: RebuildRow) {
-    const checkpoint = await this.checkpoint(row.projection, row.target_version);
+  private async rebuildView(db: Query, row: RebuildRow) {
+    const checkpoint = await this.checkpoint(db, row.projection, row.target_version);
     const done = Number(checkpoint?.events_applied ?? 0);
     const total = Number(row.events_total ?? 0);
     const seconds = Math.max(0.001, ((row.finished_at ?? new Date()).getTime() - row.started_at.getTime()) / 1000);
     const rate = done / seconds;
-    const deadLetters = await this.database.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM dead_letters WHERE projection = $1 AND version = $2 AND status = 'parked'",
-      [row.projection, row.target_version],
-    );
+    const deadLetters = await db("SELECT count(*)::int AS n FROM dead_letters WHERE projection = $1 AND version = $2 AND status = 'parked'", [
+      row.projection,
+      row.target_version,
+    ]);
     return {
       id: row.id,
       targetVersion: row.target_version,
@@ -111,7 +123,7 @@ export class ProjectionsController {
       eventsTotal: total,
       eventsPerSecond: Math.round(rate),
       etaSeconds: row.finished_at || rate === 0 ? null : Math.max(0, Math.round((total - done) / rate)),
-      deadLetters: deadLetters.rows[0]?.n ?? 0,
+      deadLetters: (deadLetters.rows[0] as { n: number } | undefined)?.n ?? 0,
       startedAt: row.started_at.toISOString(),
       finishedAt: row.finished_at?.toISOString() ?? null,
       error: row.error,
