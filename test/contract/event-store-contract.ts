@@ -202,6 +202,13 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
       expect((await store.readStream(b)).length).toBe(1);
     });
 
+    it('lets concurrent appends that create the same new stream all succeed, numbering revisions without gaps', async () => {
+      const id = stream();
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.appendToStream(id, [newEvent(), newEvent()])));
+      expect(outcomes.every((outcome) => outcome.appended === 2)).toBe(true);
+      expect((await store.readStream(id)).map((event) => event.revision)).toEqual(Array.from({ length: 16 }, (_, index) => BigInt(index)));
+    });
+
     it('stores an event repeated inside one append once', async () => {
       const id = stream();
       const event = newEvent();

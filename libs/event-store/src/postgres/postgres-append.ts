@@ -142,14 +142,21 @@ async function lockStreams(client: PoolClient, streamIds: string[]): Promise<Map
   );
   const revisions = new Map(existing.rows.map((row) => [row.stream_id, BigInt(row.revision)]));
   const missing = streamIds.filter((streamId) => !revisions.has(streamId));
-  if (missing.length > 0) {
-    const created = await client.query(
-      'INSERT INTO ledger_streams (stream_id, revision) SELECT unnest($1::text[]), -1 ON CONFLICT (stream_id) DO NOTHING',
-      [missing],
+  if (missing.length === 0) return revisions;
+  const created = await client.query<{ stream_id: string }>(
+    'INSERT INTO ledger_streams (stream_id, revision) SELECT unnest($1::text[]), -1 ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id',
+    [missing],
+  );
+  for (const row of created.rows) revisions.set(row.stream_id, -1n);
+  // Streams another batch created meanwhile: the insert above waited for that batch to commit, so they can now be
+  // locked and read like any existing stream.
+  const raced = missing.filter((streamId) => !revisions.has(streamId));
+  if (raced.length > 0) {
+    const locked = await client.query<{ stream_id: string; revision: string }>(
+      'SELECT stream_id, revision FROM ledger_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE',
+      [raced],
     );
-    // Another batch created one of these streams meanwhile: start again, seeing its revision.
-    if (created.rowCount !== missing.length) throw Object.assign(new Error('stream created concurrently'), { code: '40001' });
-    for (const streamId of missing) revisions.set(streamId, -1n);
+    for (const row of locked.rows) revisions.set(row.stream_id, BigInt(row.revision));
   }
   return revisions;
 }

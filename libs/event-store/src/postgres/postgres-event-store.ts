@@ -31,6 +31,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly notifier: PostgresAppendNotifier;
   private readonly subscriptions = new Set<AllSubscription>();
+  private analysed: Promise<void> | null = null;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
@@ -103,14 +104,31 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     const from = options.from ?? 'start';
+    const start = from === 'start' ? Promise.resolve(0n) : from === 'end' ? this.headPosition().then((head) => head ?? 0n) : Promise.resolve(from);
     const subscription = new PostgresAllSubscription(this.pool, this.notifier, {
-      from: from === 'start' ? 0n : from === 'end' ? this.headPosition().then((head) => head ?? 0n) : from,
+      from: this.ensurePlannerStatistics().then(() => start),
       filter: options.filter,
       maxBatchSize: options.maxBatchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 500,
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * A table bulk-loaded moments ago has no statistics yet, and the planner then sorts every remaining event on each
+   * catch-up read instead of walking the primary key. Analyse it once if autovacuum has not.
+   */
+  private ensurePlannerStatistics(): Promise<void> {
+    this.analysed ??= this.pool
+      .query<{ analysed: boolean }>(
+        "SELECT coalesce(last_analyze, last_autoanalyze) IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname = 'ledger_events'",
+      )
+      .then(async (result) => {
+        if (!result.rows[0]?.analysed) await this.pool.query('ANALYZE ledger_events');
+      })
+      .catch(() => undefined);
+    return this.analysed;
   }
 
   /** Connection pool of this store, for health checks. */

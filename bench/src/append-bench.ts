@@ -1,0 +1,85 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { CanonicalEvent } from '@ledger/domain';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, type AppendRequest } from '@ledger/event-store';
+import { elapsedMs } from './stats';
+
+export interface ThroughputRun {
+  events: number;
+  ms: number;
+  eps: number;
+}
+
+/**
+ * `appendMany` through the EventStore port, one batch per call. `writers` batches are in flight at once (1: a
+ * single client waiting for each commit). The store starts empty, with its migrations applied.
+ */
+export async function appendThroughPort(databaseUrl: string, batches: readonly AppendRequest[][], writers: number): Promise<ThroughputRun> {
+  await runMigrations(databaseUrl, EVENT_STORE_MIGRATIONS);
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: Math.max(8, writers) });
+  try {
+    const events = batches.reduce((sum, batch) => sum + batch.reduce((n, request) => n + request.events.length, 0), 0);
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++] as AppendRequest[];
+          await store.appendMany(batch);
+        }
+      }),
+    );
+    const ms = elapsedMs(started);
+    return { events, ms, eps: (events / ms) * 1000 };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same rows the store ends up holding, as COPY text chunks (built before the clock starts). */
+export function copyPayload(events: readonly CanonicalEvent[]): { rows: number; chunks: Buffer[] } {
+  const seen = new Set<string>();
+  const revisions = new Map<string, number>();
+  const escape = (text: string): string => text.replace(/\\/g, '\\\\');
+  const chunks: Buffer[] = [];
+  let lines: string[] = [];
+  let position = 0;
+  for (const event of events) {
+    if (seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    const revision = (revisions.get(event.streamId) ?? -1) + 1;
+    revisions.set(event.streamId, revision);
+    position += 1;
+    lines.push(
+      `${position}\t${event.eventId}\t${escape(event.streamId)}\t${revision}\t${escape(event.eventType)}\t` +
+        `${escape(JSON.stringify(event.data))}\t${escape(JSON.stringify(event.metadata))}\n`,
+    );
+    if (lines.length === 1000) {
+      chunks.push(Buffer.from(lines.join('')));
+      lines = [];
+    }
+  }
+  if (lines.length > 0) chunks.push(Buffer.from(lines.join('')));
+  return { rows: seen.size, chunks };
+}
+
+/** The physical limit: COPY of the same rows into a table with the same columns and no index or constraint. */
+export async function copyIntoBareTable(databaseUrl: string, payload: { rows: number; chunks: Buffer[] }): Promise<ThroughputRun> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE bare_events (
+      position bigint, event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json,
+      recorded_at timestamptz DEFAULT now())`);
+    const started = process.hrtime.bigint();
+    const copy = client.query(copyFrom('COPY bare_events (position, event_id, stream_id, revision, event_type, data, metadata) FROM STDIN'));
+    await pipeline(Readable.from(payload.chunks), copy);
+    const ms = elapsedMs(started);
+    if (copy.rowCount !== payload.rows) throw new Error(`COPY loaded ${copy.rowCount} rows, expected ${payload.rows}`);
+    return { events: payload.rows, ms, eps: (payload.rows / ms) * 1000 };
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,38 @@
+import { appendThroughPort, copyIntoBareTable, copyPayload, type ThroughputRun } from './append-bench';
+import { log, record, settle, type Context } from './context';
+import { appendThroughEmmett, loadEmmett } from './peer-bench';
+import { appendBatches, toCanonical } from './workload';
+
+/** append_eps (1 and 4 writers), copy_eps and emmett_append_eps: each repetition on fresh databases. */
+export async function appendPhase(ctx: Context): Promise<void> {
+  const { plan, server } = ctx;
+  const canonical = toCanonical(ctx.workload.deliveries.slice(0, plan.appendEvents));
+  const batches = appendBatches(canonical, plan.batchSize);
+  const payload = copyPayload(canonical);
+  const emmett = plan.skip.has('peer') ? { unavailable: 'skipped (--skip=peer)' } : loadEmmett();
+  if ('unavailable' in emmett) ctx.reasons.emmett_append_eps = emmett.unavailable;
+  const once = async (label: string, run: (url: string) => Promise<ThroughputRun>): Promise<ThroughputRun> => {
+    const url = await server.createDatabase(label);
+    try {
+      return await run(url);
+    } finally {
+      await server.dropDatabase(url);
+    }
+  };
+  for (let rep = 1; rep <= plan.reps; rep++) {
+    const one = await once(`append1_${rep}`, (url) => appendThroughPort(url, batches, 1));
+    record(ctx, 'append_eps', one.eps);
+    const four = await once(`append4_${rep}`, (url) => appendThroughPort(url, batches, 4));
+    record(ctx, 'append_eps_4_writers', four.eps);
+    const copy = await once(`copy_${rep}`, (url) => copyIntoBareTable(url, payload));
+    record(ctx, 'copy_eps', copy.eps);
+    let peer = '';
+    if (!('unavailable' in emmett)) {
+      const run = await once(`emmett_${rep}`, (url) => appendThroughEmmett(emmett, url, batches, 1));
+      record(ctx, 'emmett_append_eps', run.eps);
+      peer = `, emmett ${Math.round(run.eps)}/s`;
+    }
+    log(`  rep ${rep}: ${one.events} events, port ${Math.round(one.eps)}/s (4 writers ${Math.round(four.eps)}/s), COPY ${Math.round(copy.eps)}/s${peer}`);
+  }
+  for (const name of ['append_eps', 'append_eps_4_writers', 'copy_eps', 'emmett_append_eps']) settle(ctx, name);
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { PostgresEventStore } from '@ledger/event-store';
+import { INTERACTION_STREAM_PREFIX, InteractionProjector } from '@ledger/projections';
+import { log, record, settle, type Context } from './context';
+import { elapsedMs } from './stats';
+import type { ThroughputRun } from './append-bench';
+
+const READ_MODEL_TABLES = 'interactions__v1, interaction_events__v1, queue_contributions__v1, queue_intervals__v1, projection_checkpoints';
+
+/** Interaction events in the store and the position of the newest: what a caught-up projector has reached. */
+export async function interactionHead(databaseUrl: string): Promise<{ events: number; position: bigint }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ events: string; position: string | null }>(
+      `SELECT count(*) AS events, max(position) AS position FROM ledger_events WHERE stream_id LIKE $1`,
+      [`${INTERACTION_STREAM_PREFIX}%`],
+    );
+    const row = result.rows[0];
+    return { events: Number(row?.events ?? 0), position: BigInt(row?.position ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One catch-up of the interaction projector from position 0 into every read model (empty at the start): timed
+ * from `start()` until it reports `live` at the store's head. Runs in this process, as the projector role would.
+ */
+export async function catchUpOnce(databaseUrl: string, head: { events: number; position: bigint }): Promise<ThroughputRun> {
+  await resetReadModels(databaseUrl);
+  const store = new PostgresEventStore({ connectionString: databaseUrl, pollIntervalMs: 50 });
+  let failure: unknown = null;
+  const projector = new InteractionProjector(store, { connectionString: databaseUrl, onError: (error) => (failure = error) });
+  try {
+    const started = process.hrtime.bigint();
+    projector.start();
+    for (;;) {
+      const status = projector.status();
+      if (status.phase === 'live' && status.position !== null && BigInt(status.position) >= head.position) break;
+      if (failure) throw failure;
+      await sleep(10);
+    }
+    const ms = elapsedMs(started);
+    return { events: head.events, ms, eps: (head.events / ms) * 1000 };
+  } finally {
+    await projector.stop();
+    await store.close();
+  }
+}
+
+export async function analyze(databaseUrl: string, table: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`ANALYZE ${table}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function resetReadModels(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`TRUNCATE ${READ_MODEL_TABLES}`);
+    // Every run starts from the same state: the previous run's dirty pages written out (superuser or pg_checkpoint).
+    await client.query('CHECKPOINT').catch(() => undefined);
+  } finally {
+    await client.end();
+  }
+}
+
+/** catchup_eps: the median of `catchupReps` catch-ups of the whole store. */
+export async function catchupPhase(ctx: Context, databaseUrl: string): Promise<void> {
+  // Right after a bulk ingest autovacuum may not have analysed ledger_events yet; without statistics the planner
+  // sorts everything after the cursor on every read (see README). The figure is for a settled store.
+  await analyze(databaseUrl, 'ledger_events');
+  const head = await interactionHead(databaseUrl);
+  ctx.figures.catchup_events = head.events;
+  for (let rep = 1; rep <= ctx.plan.catchupReps; rep++) {
+    const run = await catchUpOnce(databaseUrl, head);
+    record(ctx, 'catchup_eps', run.eps);
+    log(`  rep ${rep}: ${run.events} events in ${(run.ms / 1000).toFixed(1)} s, ${Math.round(run.eps)} events/s`);
+  }
+  settle(ctx, 'catchup_eps');
+}

@@ -1,0 +1,84 @@
+import { Client } from 'pg';
+import { probe, runLoad, timeSequential, type LoadResult } from './http-load';
+
+export const QUERY_CONNECTIONS = 50;
+
+/** What the query figures run over, read from the read models the catch-up just built. */
+export interface QueryFixtures {
+  interactions: number;
+  /** A spread-out sample of conversation ids for `GET /v1/interactions/{id}`. */
+  ids: string[];
+  queueIds: string[];
+  /** An instant with (as near as the data allows) 1,000 interactions in progress, and how many are. */
+  activeAt: { at: string; active: number } | null;
+}
+
+export async function loadQueryFixtures(databaseUrl: string, wantedActive: number): Promise<QueryFixtures> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Fresh statistics, as autovacuum's analyze would give a settled database.
+    await client.query('ANALYZE interactions__v1, interaction_events__v1, queue_intervals__v1, queue_contributions__v1, ledger_events');
+    const count = await client.query<{ n: string }>('SELECT count(*) AS n FROM interactions');
+    const ids = await client.query<{ conversation_id: string }>('SELECT conversation_id FROM interactions ORDER BY md5(conversation_id) LIMIT 5000');
+    const queues = await client.query<{ queue_id: string }>('SELECT DISTINCT unnest(queue_ids) AS queue_id FROM interactions ORDER BY 1');
+    const spans = await client.query<{ started_at: Date; ended_at: Date | null }>(
+      'SELECT started_at, ended_at FROM interactions WHERE started_at IS NOT NULL',
+    );
+    return {
+      interactions: Number(count.rows[0]?.n ?? 0),
+      ids: ids.rows.map((row) => row.conversation_id),
+      queueIds: queues.rows.map((row) => row.queue_id),
+      activeAt: instantWithActive(spans.rows, wantedActive),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The API's definition of active at T: started_at ≤ T < ended_at (or not ended). Sweeps the start and end instants
+ * and returns the middle instant at which exactly `wanted` are active, or the busiest one when none is.
+ */
+function instantWithActive(spans: { started_at: Date; ended_at: Date | null }[], wanted: number): { at: string; active: number } | null {
+  const changes = new Map<number, number>();
+  for (const span of spans) {
+    const start = span.started_at.getTime();
+    changes.set(start, (changes.get(start) ?? 0) + 1);
+    if (span.ended_at) changes.set(span.ended_at.getTime(), (changes.get(span.ended_at.getTime()) ?? 0) - 1);
+  }
+  let active = 0;
+  let busiest: { at: number; active: number } | null = null;
+  const exact: number[] = [];
+  for (const instant of [...changes.keys()].sort((a, b) => a - b)) {
+    active += changes.get(instant) ?? 0;
+    if (active === wanted) exact.push(instant);
+    if (!busiest || active > busiest.active) busiest = { at: instant, active };
+  }
+  const middle = exact[Math.floor(exact.length / 2)];
+  if (middle !== undefined) return { at: new Date(middle).toISOString(), active: wanted };
+  return busiest ? { at: new Date(busiest.at).toISOString(), active: busiest.active } : null;
+}
+
+/** Null and why, when an endpoint is not there (or not right) yet: a figure is never made up. */
+export async function endpointProblem(url: string, path: string, check?: (body: unknown) => string | null): Promise<string | null> {
+  try {
+    const answer = await probe(url, path);
+    if (answer.status !== 200) return `GET ${path.split('?')[0]} answered ${answer.status}: ${answer.body.slice(0, 160)}`;
+    return check ? check(JSON.parse(answer.body) as unknown) : null;
+  } catch (error) {
+    return `GET ${path} failed: ${(error as Error).message}`;
+  }
+}
+
+export function loadGets(url: string, paths: readonly string[], durationS: number): Promise<LoadResult> {
+  return runLoad({
+    url,
+    connections: QUERY_CONNECTIONS,
+    durationS,
+    expectStatus: 200,
+    next: (index) => ({ path: paths[index % paths.length] as string }),
+  });
+}
+
+export { timeSequential };
