@@ -19,6 +19,8 @@ if (existsSync(report)) {
   passed = results.numPassedTests ?? 0;
   failed = (results.numFailedTests ?? 0) + (results.numRuntimeErrorTestSuites ?? 0);
   if (results.numTotalTests === 0) failed += 1;
+  // A suite can fail outside any test (a hook, an unhandled error): vitest's exit code says so, count it once.
+  if (run.status !== 0 && failed === 0) failed = 1;
 } else {
   failed = 1;
 }

@@ -47,8 +47,14 @@ export async function startLedgerProcess(env: Record<string, string | undefined>
     child,
     output: () => output,
     async kill9(scope) {
-      if (child.exitCode !== null || child.pid === undefined) return;
-      process.kill(scope === 'group' ? -child.pid : child.pid, 'SIGKILL');
+      if (child.pid === undefined) return;
+      const running = child.exitCode === null && child.signalCode === null;
+      try {
+        // The group may outlive the Node process (its embedded PostgreSQL), so it is killed even after an exit.
+        if (running || scope === 'group') process.kill(scope === 'group' ? -child.pid : child.pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
       await exited;
     },
     async stop() {
