@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evolve, foldInteraction } from './evolve';
+import { evolve, evolveAll, foldInteraction } from './evolve';
 import { compareFoldOrder, foldSortKey } from './fold-order';
 import type { FoldableEvent } from './foldable-event';
 import { initialInteractionState, type InteractionState } from './interaction-state';
@@ -90,6 +90,20 @@ describe('the interaction fold', { timeout: 60_000 }, () => {
         const at = cut % (sorted.length + 1);
         const stored = JSON.parse(JSON.stringify(sorted.slice(0, at).reduce(evolve, initialInteractionState(conversationId)))) as InteractionState;
         expect(sorted.slice(at).reduce(evolve, stored)).toEqual(foldInteraction(conversationId, events));
+      }),
+      runs,
+    );
+  });
+
+  it('evolveAll (one clone, one derivation) equals evolve event by event, from a stored state, never changing its input', () => {
+    fc.assert(
+      fc.property(deliveredArb, fc.nat(), ({ conversationId, delivered }, cut) => {
+        const sorted = [...delivered].sort(compareFoldOrder);
+        const at = cut % (sorted.length + 1);
+        const stored = JSON.parse(JSON.stringify(sorted.slice(0, at).reduce(evolve, initialInteractionState(conversationId)))) as InteractionState;
+        const before = JSON.stringify(stored);
+        expect(evolveAll(deepFreeze(stored), sorted.slice(at))).toEqual(sorted.slice(at).reduce(evolve, stored));
+        expect(JSON.stringify(stored)).toBe(before);
       }),
       runs,
     );

@@ -3,7 +3,7 @@ export * from './interaction-state';
 export { parseEventKind, kindRank } from './event-kind';
 export type { EventKind, SnapshotScope } from './event-kind';
 export { compareFoldOrder, foldSortKey, foldTime } from './fold-order';
-export { evolve, foldInteraction } from './evolve';
+export { evolve, evolveAll, foldInteraction } from './evolve';
 export { normaliseDirection, normaliseDisconnectType, normaliseMediaType, isTransferDisconnect } from './casing';
 export { queueContributions, intervalStartOf } from './queue-contributions';
 export type { QueueContribution, QueueContributionOptions } from './queue-contributions';

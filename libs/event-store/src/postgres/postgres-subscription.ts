@@ -35,15 +35,24 @@ export class PostgresAllSubscription implements AllSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
     let cursor = await this.settings.from;
     let announcedCaughtUp = false;
+    // Read-ahead of one batch while catching up: the next read runs while the consumer handles the batch just
+    // yielded. It reads after that batch's last position, exactly as the next iteration would.
+    let ahead: Promise<EventRow[]> | null = null;
     try {
       while (!this.abort.signal.aborted) {
-        const rows = await this.readVisibleAfter(cursor);
+        const rows = await (ahead ?? this.readVisibleAfter(cursor));
+        ahead = null;
         if (this.abort.signal.aborted) return;
         if (rows.length > 0) {
           cursor = BigInt((rows[rows.length - 1] as EventRow).position);
           announcedCaughtUp = false;
+          const full = rows.length === this.settings.maxBatchSize;
+          if (full) {
+            ahead = this.readVisibleAfter(cursor);
+            ahead.catch(() => undefined); // awaited (and thrown) on the next iteration, or dropped on close
+          }
           yield { type: 'events', events: rows.map(toRecordedEvent) };
-          if (rows.length === this.settings.maxBatchSize) continue;
+          if (full) continue;
         }
         if (!announcedCaughtUp) {
           announcedCaughtUp = true;

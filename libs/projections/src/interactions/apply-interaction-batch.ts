@@ -1,8 +1,7 @@
 import {
-  compareFoldOrder,
-  evolve,
-  foldInteraction,
+  evolveAll,
   foldSortKey,
+  initialInteractionState,
   queueContributions,
   type FoldableEvent,
   type InteractionState,
@@ -62,8 +61,18 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   const timeline = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map(toTimelineRow);
   if (timeline.length === 0) return { applied: 0, changed: [] };
 
+  // Every conversation of the batch (a superset of those that will change): read before the insert, in the same transaction.
+  const candidates = groupNewEvents(timeline, null);
+  const existing = await client.query<ExistingRow>(
+    `SELECT conversation_id, state, fold_key, event_count, sort_time FROM ${tables.interactions}
+     WHERE conversation_id = ANY($1::text[])`,
+    [[...candidates.keys()]],
+  );
+  const existingById = new Map(existing.rows.map((row) => [row.conversation_id, row]));
+
   // One JSON document rather than eight parallel arrays: PostgreSQL parses it once, with no array-literal escaping.
-  const inserted = await client.query<{ event_id: string }>(
+  // Sent now and awaited after the fold: the fold below runs while PostgreSQL inserts.
+  const insertion = client.query<{ event_id: string }>(
     `INSERT INTO ${tables.events} (event_id, conversation_id, event_type, event_time, received_at, position, data, metadata)
      SELECT r.event_id, r.conversation_id, r.event_type, r.event_time, r.received_at, r.position, r.data, r.metadata
      FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
@@ -85,45 +94,27 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
       ),
     ],
   );
+  insertion.catch(() => undefined); // awaited below; a fold error must not leave it unhandled
+
+  // Speculatively fold every event of the batch as new (what a catch-up sees); redone below if some were not.
+  let byConversation = candidates;
+  let planned: PlannedStates | null = null;
+  let foldError: unknown = null;
+  try {
+    planned = planStates(target, candidates, existingById);
+  } catch (error) {
+    foldError = error; // thrown below only if the events it saw are all new (a database error wins over it)
+  }
+  const inserted = await insertion;
   const fresh = new Set(inserted.rows.map((row) => row.event_id));
-  const byConversation = new Map<string, TimelineRow[]>();
-  for (const row of timeline) {
-    if (!fresh.has(row.eventId)) continue;
-    fresh.delete(row.eventId); // the same event twice in one batch is applied once
-    const list = byConversation.get(row.conversationId) ?? [];
-    list.push(row);
-    byConversation.set(row.conversationId, list);
+  if (fresh.size !== countRows(candidates)) {
+    byConversation = groupNewEvents(timeline, fresh);
+    if (byConversation.size === 0) return { applied: 0, changed: [] };
+    planned = planStates(target, byConversation, existingById);
+  } else if (planned === null) {
+    throw foldError;
   }
-  if (byConversation.size === 0) return { applied: 0, changed: [] };
-
-  const conversationIds = [...byConversation.keys()];
-  const existing = await client.query<ExistingRow>(
-    `SELECT conversation_id, state, fold_key, event_count, sort_time FROM ${tables.interactions}
-     WHERE conversation_id = ANY($1::text[])`,
-    [conversationIds],
-  );
-  const existingById = new Map(existing.rows.map((row) => [row.conversation_id, row]));
-
-  const states = new Map<string, { state: InteractionState; foldKey: string; eventCount: number }>();
-  const refold: string[] = [];
-  for (const [conversationId, rows] of byConversation) {
-    const events = rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)).sort(compareFoldOrder);
-    const first = events[0] as FoldableEvent;
-    const last = events[events.length - 1] as FoldableEvent;
-    const previous = existingById.get(conversationId);
-    if (!previous) {
-      states.set(conversationId, { state: foldInteraction(conversationId, events), foldKey: foldSortKey(last), eventCount: events.length });
-    } else if (previous.fold_key < foldSortKey(first)) {
-      // In order: carry on from the stored state.
-      states.set(conversationId, {
-        state: events.reduce(evolve, previous.state),
-        foldKey: foldSortKey(last),
-        eventCount: previous.event_count + events.length,
-      });
-    } else {
-      refold.push(conversationId); // an event older than what was applied: fold the whole history again
-    }
-  }
+  const { states, refold } = planned;
   if (refold.length > 0) {
     const history = await client.query<{
       conversation_id: string;
@@ -149,11 +140,10 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
       grouped.set(row.conversation_id, list);
     }
     for (const conversationId of refold) {
-      const events = (grouped.get(conversationId) ?? []).sort(compareFoldOrder);
-      const last = events[events.length - 1];
+      const { events, lastKey } = inFoldOrder(grouped.get(conversationId) ?? []);
       states.set(conversationId, {
-        state: foldInteraction(conversationId, events),
-        foldKey: last ? foldSortKey(last) : '',
+        state: evolveAll(initialInteractionState(conversationId), events),
+        foldKey: lastKey ?? '',
         eventCount: events.length,
       });
     }
@@ -175,6 +165,60 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   return { applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0), changed: [...states.values()].map((entry) => entry.state) };
 }
 
+type PlannedState = { state: InteractionState; foldKey: string; eventCount: number };
+interface PlannedStates {
+  states: Map<string, PlannedState>;
+  /** Conversations with an event older than what was applied: their whole history is folded again. */
+  refold: string[];
+}
+
+/** The events to apply per conversation: each event id once (its first row), only those in `fresh` when given. */
+function groupNewEvents(timeline: TimelineRow[], fresh: Set<string> | null): Map<string, TimelineRow[]> {
+  const seen = new Set<string>();
+  const byConversation = new Map<string, TimelineRow[]>();
+  for (const row of timeline) {
+    if (seen.has(row.eventId) || (fresh !== null && !fresh.has(row.eventId))) continue;
+    seen.add(row.eventId); // the same event twice in one batch is applied once
+    const list = byConversation.get(row.conversationId);
+    if (list) list.push(row);
+    else byConversation.set(row.conversationId, [row]);
+  }
+  return byConversation;
+}
+
+function countRows(byConversation: Map<string, TimelineRow[]>): number {
+  let count = 0;
+  for (const rows of byConversation.values()) count += rows.length;
+  return count;
+}
+
+/** Sorted by `compareFoldOrder`, each key computed once (the order of `foldSortKey`, which it is defined by). */
+function inFoldOrder(events: FoldableEvent[]): { events: FoldableEvent[]; firstKey: string | undefined; lastKey: string | undefined } {
+  const keyed = events.map((event) => ({ event, key: foldSortKey(event) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { events: keyed.map(({ event }) => event), firstKey: keyed[0]?.key, lastKey: keyed[keyed.length - 1]?.key };
+}
+
+/** New states from the stored ones (in order: carried on; new: folded; out of order: left to a re-fold). */
+function planStates(target: ProjectionTarget, byConversation: Map<string, TimelineRow[]>, existingById: Map<string, ExistingRow>): PlannedStates {
+  const states = new Map<string, PlannedState>();
+  const refold: string[] = [];
+  for (const [conversationId, rows] of byConversation) {
+    const { events, firstKey, lastKey } = inFoldOrder(rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)));
+    if (firstKey === undefined || lastKey === undefined) continue;
+    const previous = existingById.get(conversationId);
+    if (!previous) {
+      // Event ids are unique here, so this is foldInteraction without its de-duplication and sort.
+      states.set(conversationId, { state: evolveAll(initialInteractionState(conversationId), events), foldKey: lastKey, eventCount: events.length });
+    } else if (previous.fold_key < firstKey) {
+      // In order: carry on from the stored state.
+      states.set(conversationId, { state: evolveAll(previous.state, events), foldKey: lastKey, eventCount: previous.event_count + events.length });
+    } else {
+      refold.push(conversationId);
+    }
+  }
+  return { states, refold };
+}
+
 function earliest(rows: TimelineRow[]): string | null {
   const times = rows.map((row) => row.eventTime ?? row.receivedAt).sort();
   return times[0] ?? null;
@@ -190,7 +234,7 @@ async function upsertInteractions(client: ClientBase, table: string, rows: Recor
   const updates = names.filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
   await client.query(
     `INSERT INTO ${table} (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${INTERACTION_COLUMNS})
+     SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
      ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()`,
     [JSON.stringify(rows)],
   );
@@ -219,7 +263,7 @@ async function replaceQueueContributions(client: ClientBase, target: ProjectionT
     const names = CONTRIBUTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
     await client.query(
       `INSERT INTO ${contributions} (${names.join(', ')})
-       SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${CONTRIBUTION_COLUMNS})`,
+       SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${CONTRIBUTION_COLUMNS})`,
       [JSON.stringify(rows)],
     );
   }

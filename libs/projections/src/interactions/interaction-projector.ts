@@ -10,7 +10,10 @@ import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
 
 export interface InteractionProjectorOptions {
   connectionString: string;
-  /** Most events per transaction while catching up. */
+  /**
+   * Most events per transaction while catching up. Default 10,000: the fewer batches, the fewer times each
+   * conversation's state is read, re-written (9 indexes) and re-folded for a late event.
+   */
   batchSize?: number;
   /** Answered within this wait counts toward the service level (Genesys default: 20 s). */
   serviceLevelMs?: number;
@@ -135,23 +138,32 @@ export class InteractionProjector {
     if (this.lockClient) return;
     this.state.phase = 'standby';
     const client = await this.pool.connect();
-    while (!this.stopping) {
-      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SINGLE_WRITER_LOCK, this.target.version]);
-      if (result.rows[0]?.locked) {
-        this.lockClient = client;
-        // Losing the lock's connection loses the lock: stop writing at once, another instance may take over.
-        client.on('error', (error: unknown) => {
-          if (this.lockClient !== client) return;
-          this.lockClient = null;
-          this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
-          client.release(true);
-          void this.subscription?.close();
-        });
-        return;
+    // A checked-out client reports a lost connection as an 'error' event: while standing by it only ends the wait;
+    // once it holds the lock, losing it must stop writing at once (another instance may take over).
+    let lost: unknown = null;
+    client.on('error', (error: unknown) => {
+      lost = error;
+      if (this.lockClient !== client) return;
+      this.lockClient = null;
+      this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
+      client.release(true);
+      void this.subscription?.close();
+    });
+    try {
+      while (!this.stopping && lost === null) {
+        const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SINGLE_WRITER_LOCK, this.target.version]);
+        if (result.rows[0]?.locked) {
+          this.lockClient = client;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } catch (error) {
+      client.release(true);
+      throw error;
     }
-    client.release();
+    client.release(lost !== null);
+    if (lost !== null) throw lost;
   }
 
   private async follow(): Promise<void> {
@@ -161,7 +173,7 @@ export class InteractionProjector {
     const subscription = this.store.subscribeToAll({
       from: checkpoint ?? 'start',
       filter: { streamPrefixes: [INTERACTION_STREAM_PREFIX] },
-      maxBatchSize: this.options.batchSize ?? 2000,
+      maxBatchSize: this.options.batchSize ?? 10_000,
     });
     this.subscription = subscription;
     for await (const message of subscription) {

@@ -85,9 +85,10 @@ export class ProjectionManager {
     return new Map([...this.projectors].map(([version, projector]) => [version, projector.status()]));
   }
 
-  private follow(version: number): InteractionProjector {
+  private follow(version: number): InteractionProjector | undefined {
     let projector = this.projectors.get(version);
-    if (!projector) {
+    // A tick that was under way when stop() began must not start anything new.
+    if (!projector && !this.stopped) {
       projector = new InteractionProjector(this.store, {
         connectionString: this.options.connectionString,
         version,
@@ -132,6 +133,7 @@ export class ProjectionManager {
         await this.setPhase(rebuild.id, 'filling');
         for (const statement of createInteractionTablesSql(version)) await this.pool.query(statement);
         const projector = this.follow(version);
+        if (!projector) return;
         log('rebuild filling', { version });
         await this.until(() => projector.status().phase === 'live');
         await this.setPhase(rebuild.id, 'indexing');
