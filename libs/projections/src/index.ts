@@ -8,3 +8,4 @@ export * from './interactions/interaction-tables';
 export * from './interactions/retry-dead-letter';
 export * from './lifecycle/projection-manager';
 export * from './lifecycle/rebuild-rows';
+export * from './lifecycle/single-writer-lock';

@@ -1,5 +1,6 @@
 import { registryText, SchemaDriftDetector, SchemaFieldTally, type DriftKind, type ObservedEvent, type SchemaBaseline } from '@ledger/domain';
 import type { AllSubscription, EventStore, RecordedEvent } from '@ledger/event-store';
+import { SingleWriterLock } from '@ledger/projections';
 import { Pool, type PoolClient } from 'pg';
 import { readDriftCheckpoint, saveDriftCheckpoint, upsertSchemaFields, type NewRegistryRow } from './schema-fields.sql';
 
@@ -32,7 +33,7 @@ export class SchemaDriftSubscriber {
   private running: Promise<void> | null = null;
   private stopping = false;
   private subscription: AllSubscription | null = null;
-  private lockClient: PoolClient | null = null;
+  private readonly lock: SingleWriterLock;
   private phase: DriftSubscriberPhase = 'stopped';
   private repeatedFailure: { position: bigint; count: number } | null = null;
 
@@ -42,6 +43,10 @@ export class SchemaDriftSubscriber {
   ) {
     this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
     this.pool.on('error', () => undefined);
+    this.lock = new SingleWriterLock(this.pool, [SINGLE_WRITER_LOCK, 0], (error) => {
+      this.options.onError?.(error);
+      void this.subscription?.close();
+    });
     this.detector = new SchemaDriftDetector(options.baseline);
   }
 
@@ -60,8 +65,7 @@ export class SchemaDriftSubscriber {
     await this.subscription?.close();
     await this.running;
     this.running = null;
-    this.lockClient?.release();
-    this.lockClient = null;
+    this.lock.release();
     await this.pool.end();
     this.phase = 'stopped';
   }
@@ -69,32 +73,16 @@ export class SchemaDriftSubscriber {
   private async runUntilStopped(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.acquireSingleWriterLock();
-        if (this.stopping) return;
+        this.phase = 'standby';
+        if (!(await this.lock.acquire(() => this.stopping))) return;
         await this.follow();
       } catch (error) {
         if (this.stopping) return;
         this.options.onError?.(error);
-        this.lockClient?.release(true);
-        this.lockClient = null;
+        this.lock.release(true);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
-  }
-
-  private async acquireSingleWriterLock(): Promise<void> {
-    if (this.lockClient) return;
-    this.phase = 'standby';
-    const client = await this.pool.connect();
-    while (!this.stopping) {
-      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [SINGLE_WRITER_LOCK]);
-      if (result.rows[0]?.locked) {
-        this.lockClient = client;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    client.release();
   }
 
   private async follow(): Promise<void> {

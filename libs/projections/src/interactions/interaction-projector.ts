@@ -6,6 +6,7 @@ import type { ProjectionTarget } from './apply-interaction-batch';
 import { commitProjectionBatch, type CommittedBatch } from './commit-projection-batch';
 import { isDatabaseError } from './dead-letters';
 import { interactionTables } from './interaction-tables';
+import { SingleWriterLock } from '../lifecycle/single-writer-lock';
 import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
 
 export interface InteractionProjectorOptions {
@@ -64,7 +65,7 @@ export class InteractionProjector {
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private subscription: ReturnType<EventStore['subscribeToAll']> | null = null;
-  private lockClient: PoolClient | null = null;
+  private readonly lock: SingleWriterLock;
   private readonly retryPolicy = retry(handleAll, { maxAttempts: BATCH_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
   private readonly state: ProjectorStatus;
   private readonly rate: { at: number; events: number }[] = [];
@@ -75,6 +76,10 @@ export class InteractionProjector {
   ) {
     this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
     this.pool.on('error', () => undefined);
+    this.lock = new SingleWriterLock(this.pool, [SINGLE_WRITER_LOCK, options.version ?? INTERACTIONS_PROJECTION.version], (error) => {
+      this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
+      void this.subscription?.close();
+    });
     const version = options.version ?? INTERACTIONS_PROJECTION.version;
     this.target = {
       ...INTERACTIONS_PROJECTION,
@@ -107,8 +112,7 @@ export class InteractionProjector {
       await this.subscription?.close();
       await this.running;
       this.running = null;
-      this.lockClient?.release();
-      this.lockClient = null;
+      this.lock.release();
       await this.pool.end();
     })();
     return this.stopped.then(() => {
@@ -120,50 +124,17 @@ export class InteractionProjector {
   private async runUntilStopped(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.acquireSingleWriterLock();
-        if (this.stopping) return;
+        this.state.phase = 'standby';
+        if (!(await this.lock.acquire(() => this.stopping))) return;
         await this.follow();
       } catch (error) {
         if (this.stopping) return;
         this.state.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error);
-        this.lockClient?.release(true);
-        this.lockClient = null;
+        this.lock.release(true);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
-  }
-
-  private async acquireSingleWriterLock(): Promise<void> {
-    if (this.lockClient) return;
-    this.state.phase = 'standby';
-    const client = await this.pool.connect();
-    // A checked-out client reports a lost connection as an 'error' event: while standing by it only ends the wait;
-    // once it holds the lock, losing it must stop writing at once (another instance may take over).
-    let lost: unknown = null;
-    client.on('error', (error: unknown) => {
-      lost = error;
-      if (this.lockClient !== client) return;
-      this.lockClient = null;
-      this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
-      client.release(true);
-      void this.subscription?.close();
-    });
-    try {
-      while (!this.stopping && lost === null) {
-        const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SINGLE_WRITER_LOCK, this.target.version]);
-        if (result.rows[0]?.locked) {
-          this.lockClient = client;
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    } catch (error) {
-      client.release(true);
-      throw error;
-    }
-    client.release(lost !== null);
-    if (lost !== null) throw lost;
   }
 
   private async follow(): Promise<void> {
