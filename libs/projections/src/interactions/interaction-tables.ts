@@ -17,6 +17,12 @@ export function interactionTables(version: number): ProjectionTables {
   };
 }
 
+/** What one conversation adds to a queue interval (`queue_contributions`), and their sums (`queue_intervals`). */
+const QUEUE_METRIC_COLUMNS = `n_offered integer NOT NULL, n_answered integer NOT NULL, n_abandoned integer NOT NULL,
+      n_flow_out integer NOT NULL, t_acd_sum bigint NOT NULL, t_acd_max bigint NOT NULL, t_answered_sum bigint NOT NULL,
+      t_talk_sum bigint NOT NULL, t_held_sum bigint NOT NULL, t_acw_sum bigint NOT NULL, t_handle_sum bigint NOT NULL,
+      n_answered_within_sl integer NOT NULL`;
+
 /** Tables of one version with their primary keys only: a rebuild bulk-loads them, then adds the indexes. */
 export function createInteractionTablesSql(version: number): string[] {
   const t = interactionTables(version);
@@ -62,35 +68,13 @@ export function createInteractionTablesSql(version: number): string[] {
       conversation_id text NOT NULL,
       queue_id text NOT NULL,
       interval_start timestamptz NOT NULL,
-      n_offered integer NOT NULL,
-      n_answered integer NOT NULL,
-      n_abandoned integer NOT NULL,
-      n_flow_out integer NOT NULL,
-      t_acd_sum bigint NOT NULL,
-      t_acd_max bigint NOT NULL,
-      t_answered_sum bigint NOT NULL,
-      t_talk_sum bigint NOT NULL,
-      t_held_sum bigint NOT NULL,
-      t_acw_sum bigint NOT NULL,
-      t_handle_sum bigint NOT NULL,
-      n_answered_within_sl integer NOT NULL,
+      ${QUEUE_METRIC_COLUMNS},
       PRIMARY KEY (conversation_id, queue_id, interval_start)
     )`,
     `CREATE TABLE IF NOT EXISTS ${t.intervals} (
       queue_id text NOT NULL,
       interval_start timestamptz NOT NULL,
-      n_offered integer NOT NULL,
-      n_answered integer NOT NULL,
-      n_abandoned integer NOT NULL,
-      n_flow_out integer NOT NULL,
-      t_acd_sum bigint NOT NULL,
-      t_acd_max bigint NOT NULL,
-      t_answered_sum bigint NOT NULL,
-      t_talk_sum bigint NOT NULL,
-      t_held_sum bigint NOT NULL,
-      t_acw_sum bigint NOT NULL,
-      t_handle_sum bigint NOT NULL,
-      n_answered_within_sl integer NOT NULL,
+      ${QUEUE_METRIC_COLUMNS},
       PRIMARY KEY (queue_id, interval_start)
     )`,
   ];
