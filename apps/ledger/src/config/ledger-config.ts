@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { boundedInteger } from './environment-parsers';
 import { CONNECTOR_ENVIRONMENT, genesysConnectorConfig, type GenesysConnectorConfig } from '../connector/connector-config';
 import { INGEST_PROTECTION_ENVIRONMENT, ingestProtectionConfig, type BackpressureConfig, type IngestAuthConfig } from '../ingest/ingest-protection-config';
 
@@ -13,20 +14,6 @@ const commaList = (value: string | undefined): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
-
-const integer = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
 
 const postgresUrl = (name: string) =>
   z
@@ -57,7 +44,7 @@ const eventStoreUrl = (name: string) =>
     });
 
 const environmentSchema = z.object({
-  PORT: integer('PORT', 0, 65535, 3000),
+  PORT: boundedInteger('PORT', 0, 65535, 3000),
   HOST: z.string().default('127.0.0.1'),
   LEDGER_DATA_DIR: z.string().default('./.ledger-data'),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
@@ -76,9 +63,9 @@ const environmentSchema = z.object({
       return [...new Set(roles)] as LedgerRole[];
     }),
   INGEST_TOPICS: z.string().optional().transform(commaList),
-  INGEST_MAX_BODY_BYTES: integer('INGEST_MAX_BODY_BYTES', 1024, 512 * MIB, 5 * MIB),
-  INGEST_MAX_ITEMS: integer('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
-  INGEST_MAX_EVENTS_PER_COMMIT: integer('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
+  INGEST_MAX_BODY_BYTES: boundedInteger('INGEST_MAX_BODY_BYTES', 1024, 512 * MIB, 5 * MIB),
+  INGEST_MAX_ITEMS: boundedInteger('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
+  INGEST_MAX_EVENTS_PER_COMMIT: boundedInteger('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Webhook signatures, API keys, watermarks (issue 5): see ingest/ingest-protection-config.ts.
   ...INGEST_PROTECTION_ENVIRONMENT,

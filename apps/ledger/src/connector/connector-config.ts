@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_CHANNELS, MAX_TOPICS_PER_CHANNEL, resolveGenesysHosts, type GenesysHosts } from '@ledger/genesys';
-import { boundedInteger } from '../ingest/ingest-protection-config';
+import { boundedInteger } from '../config/environment-parsers';
 
 const MINUTE = 60_000;
 

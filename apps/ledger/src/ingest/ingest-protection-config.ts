@@ -1,21 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS } from '@ledger/genesys';
+import { boundedInteger } from '../config/environment-parsers';
 import { parseApiKeys, type ApiKey } from './api-keys';
-
-/** An optional integer variable with bounds and a default; the message names the variable. */
-export const boundedInteger = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
 
 /** Variables of webhook authentication and ingest backpressure (spread into the ledger's environment schema). */
 export const INGEST_PROTECTION_ENVIRONMENT = {

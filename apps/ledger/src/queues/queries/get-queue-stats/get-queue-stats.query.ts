@@ -1,23 +1,9 @@
 import { Query } from '@nestjs/cqrs';
+import type { QueueContribution } from '@ledger/domain';
 import type { GetQueueStatsParams } from './get-queue-stats.params';
 
-/** One bucket of a queue's interval metrics (sums over its 15-minute rows); durations in milliseconds. */
-export interface QueueStatsBucket {
-  intervalStart: string;
-  intervalEnd: string;
-  nOffered: number;
-  nAnswered: number;
-  nAbandoned: number;
-  nFlowOut: number;
-  tAcdSum: number;
-  tAcdMax: number;
-  tAnsweredSum: number;
-  tTalkSum: number;
-  tHeldSum: number;
-  tAcwSum: number;
-  tHandleSum: number;
-  nAnsweredWithinSl: number;
-}
+/** One bucket of a queue's interval metrics: the domain's queue contributions summed (tAcdMax: their maximum). */
+export type QueueStatsBucket = Omit<QueueContribution, 'queueId'> & { intervalEnd: string };
 
 export interface QueueStats {
   queueId: string;
