@@ -21,10 +21,7 @@ export async function appendInOneTransaction(
   for (let attempt = 1; ; attempt++) {
     await client.query('BEGIN');
     try {
-      const outcomes = await appendAttempt(client, requests);
-      await hooks.beforeCommit?.();
-      await client.query('COMMIT');
-      return outcomes;
+      return await appendAttempt(client, requests, hooks);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       const code = (error as { code?: string }).code;
@@ -48,18 +45,17 @@ interface PlannedRow {
   request: number;
 }
 
-async function appendAttempt(client: PoolClient, requests: AppendRequest[]): Promise<AppendOutcome[]> {
+/**
+ * Four round trips: BEGIN; lock the streams and look up the batch's event ids; insert the events and move the
+ * stream revisions; notify and COMMIT. Round trips, not rows, are what a 100-event append spends its time on.
+ */
+async function appendAttempt(client: PoolClient, requests: AppendRequest[], hooks: AppendHooks): Promise<AppendOutcome[]> {
   const allIds = [...new Set(requests.flatMap((request) => request.events.map((event) => event.eventId)))];
-  const stored = new Set<string>();
-  if (allIds.length > 0) {
-    const existing = await client.query<{ event_id: string }>(
-      'SELECT event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])',
-      [allIds],
-    );
-    for (const row of existing.rows) stored.add(row.event_id);
-  }
-
-  const revisions = await lockStreams(client, [...new Set(requests.map((request) => request.streamId))].sort());
+  const { revisions, stored, transactionId } = await lockStreamsAndFindStored(
+    client,
+    [...new Set(requests.map((request) => request.streamId))].sort(),
+    allIds,
+  );
   const rows: PlannedRow[] = [];
   const outcomes: AppendOutcome[] = requests.map((request, index) => {
     const current = revisions.get(request.streamId) ?? -1n;
@@ -91,74 +87,78 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[]): Pro
       });
     }
     revisions.set(request.streamId, revision);
-    return { ok: true, nextExpectedRevision: revision, position: null, appended: fresh.length, duplicates };
+    // Rows are numbered in push order, so the request's last row is its highest position.
+    return { ok: true, nextExpectedRevision: revision, position: (transactionId << POSITION_SHIFT) + BigInt(rows.length), appended: fresh.length, duplicates };
   });
-  if (rows.length === 0) return outcomes;
   if (rows.length > MAX_EVENTS_PER_TRANSACTION) {
     throw new RangeError(`one append holds ${rows.length} events; at most ${MAX_EVENTS_PER_TRANSACTION} fit in one transaction`);
   }
-
-  const inserted = await client.query<{ event_id: string; position: string }>(
-    `INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
-     SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + t.n, t.event_id, t.stream_id,
-            t.revision, t.event_type, t.data, t.metadata
-     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::json[], $6::json[])
-          WITH ORDINALITY AS t(event_id, stream_id, revision, event_type, data, metadata, n)
-     RETURNING event_id, position`,
-    [
-      rows.map((row) => row.eventId),
-      rows.map((row) => row.streamId),
-      rows.map((row) => row.revision.toString()),
-      rows.map((row) => row.eventType),
-      rows.map((row) => row.data),
-      rows.map((row) => row.metadata),
-    ],
-  );
-  const positions = new Map(inserted.rows.map((row) => [row.event_id, BigInt(row.position)]));
-  for (const row of rows) {
-    const outcome = outcomes[row.request];
-    const position = positions.get(row.eventId);
-    if (outcome?.ok && position !== undefined && (outcome.position === null || position > outcome.position)) {
-      outcome.position = position;
-    }
+  if (rows.length > 0) {
+    const touched = [...revisions.entries()];
+    await client.query(
+      `WITH moved AS (
+         UPDATE ledger_streams AS s SET revision = v.revision
+         FROM unnest($7::text[], $8::bigint[]) AS v(stream_id, revision)
+         WHERE s.stream_id = v.stream_id AND s.revision <> v.revision
+       )
+       INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
+       SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + t.n, t.event_id, t.stream_id,
+              t.revision, t.event_type, t.data, t.metadata
+       FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::json[], $6::json[])
+            WITH ORDINALITY AS t(event_id, stream_id, revision, event_type, data, metadata, n)`,
+      [
+        rows.map((row) => row.eventId),
+        rows.map((row) => row.streamId),
+        rows.map((row) => row.revision.toString()),
+        rows.map((row) => row.eventType),
+        rows.map((row) => row.data),
+        rows.map((row) => row.metadata),
+        touched.map(([streamId]) => streamId),
+        touched.map(([, revision]) => revision.toString()),
+      ],
+    );
   }
-
-  const touched = [...revisions.entries()];
-  await client.query(
-    `UPDATE ledger_streams AS s SET revision = v.revision
-     FROM unnest($1::text[], $2::bigint[]) AS v(stream_id, revision)
-     WHERE s.stream_id = v.stream_id AND s.revision <> v.revision`,
-    [touched.map(([streamId]) => streamId), touched.map(([, revision]) => revision.toString())],
-  );
-  await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+  await hooks.beforeCommit?.();
+  // No parameters, so both go in one simple-protocol round trip; NOTIFY is delivered only if COMMIT succeeds.
+  await client.query(rows.length > 0 ? `SELECT pg_notify('${EVENTS_CHANNEL}', ''); COMMIT` : 'COMMIT');
   return outcomes;
 }
 
-/** Locks every stream of the batch (creating missing ones) and returns their current revisions (-1n: empty). */
-async function lockStreams(client: PoolClient, streamIds: string[]): Promise<Map<string, bigint>> {
-  const existing = await client.query<{ stream_id: string; revision: string }>(
-    'SELECT stream_id, revision FROM ledger_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE',
-    [streamIds],
+const POSITION_SHIFT = BigInt(POSITION_TRANSACTION_SHIFT);
+
+/**
+ * Locks every stream of the batch, creating missing ones, in one statement and in stream order: an upsert takes the
+ * row lock of an existing stream and waits for a racing creator, so two batches always lock in the same order and
+ * never deadlock. Also returns which of `eventIds` are already stored, and the transaction id positions derive from.
+ * An id stored by a batch that committed while this one waited for its lock is not seen here: its insert then fails
+ * on the unique key and the whole batch is retried, seeing it.
+ */
+async function lockStreamsAndFindStored(
+  client: PoolClient,
+  sortedStreamIds: string[],
+  eventIds: string[],
+): Promise<{ revisions: Map<string, bigint>; stored: Set<string>; transactionId: bigint }> {
+  const result = await client.query<{ kind: 's' | 'e' | 'x'; key: string; revision: string | null }>(
+    `WITH locked AS (
+       INSERT INTO ledger_streams (stream_id, revision)
+       SELECT stream_id, -1 FROM unnest($1::text[]) AS t(stream_id) ORDER BY stream_id
+       ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
+       RETURNING stream_id, revision
+     )
+     SELECT 's' AS kind, stream_id AS key, revision::text AS revision FROM locked
+     UNION ALL SELECT 'e', event_id::text, NULL FROM ledger_events WHERE event_id = ANY($2::uuid[])
+     UNION ALL SELECT 'x', pg_current_xact_id()::text, NULL`,
+    [sortedStreamIds, eventIds],
   );
-  const revisions = new Map(existing.rows.map((row) => [row.stream_id, BigInt(row.revision)]));
-  const missing = streamIds.filter((streamId) => !revisions.has(streamId));
-  if (missing.length === 0) return revisions;
-  const created = await client.query<{ stream_id: string }>(
-    'INSERT INTO ledger_streams (stream_id, revision) SELECT unnest($1::text[]), -1 ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id',
-    [missing],
-  );
-  for (const row of created.rows) revisions.set(row.stream_id, -1n);
-  // Streams another batch created meanwhile: the insert above waited for that batch to commit, so they can now be
-  // locked and read like any existing stream.
-  const raced = missing.filter((streamId) => !revisions.has(streamId));
-  if (raced.length > 0) {
-    const locked = await client.query<{ stream_id: string; revision: string }>(
-      'SELECT stream_id, revision FROM ledger_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE',
-      [raced],
-    );
-    for (const row of locked.rows) revisions.set(row.stream_id, BigInt(row.revision));
+  const revisions = new Map<string, bigint>();
+  const stored = new Set<string>();
+  let transactionId = 0n;
+  for (const row of result.rows) {
+    if (row.kind === 's') revisions.set(row.key, BigInt(row.revision ?? '-1'));
+    else if (row.kind === 'e') stored.add(row.key);
+    else transactionId = BigInt(row.key);
   }
-  return revisions;
+  return { revisions, stored, transactionId };
 }
 
 function revisionMatches(expected: ExpectedRevision, current: bigint): boolean {
