@@ -69,5 +69,5 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
 });
 
 function event() {
-  return { eventId: randomUUID(), eventType: 'test.event', data: { n: Math.random() } };
+  return { eventId: randomUUID(), eventType: 'test.event', data: { n: Math.random() }, metadata: {} };
 }

@@ -35,14 +35,14 @@ export interface AppendHooks {
   beforeCommit?: () => Promise<void>;
 }
 
+/** Keys are the insert's column names: the rows go to PostgreSQL as one JSON array. */
 interface PlannedRow {
-  eventId: string;
-  streamId: string;
-  revision: bigint;
-  eventType: string;
-  data: string;
-  metadata: string;
-  request: number;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  event_type: string;
+  data: unknown;
+  metadata: unknown;
 }
 
 /**
@@ -57,7 +57,7 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
     allIds,
   );
   const rows: PlannedRow[] = [];
-  const outcomes: AppendOutcome[] = requests.map((request, index) => {
+  const outcomes: AppendOutcome[] = requests.map((request) => {
     const current = revisions.get(request.streamId) ?? -1n;
     const inRequest = new Set<string>();
     const fresh = request.events.filter((event) => {
@@ -77,13 +77,12 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
       stored.add(event.eventId);
       revision += 1n;
       rows.push({
-        eventId: event.eventId,
-        streamId: request.streamId,
-        revision,
-        eventType: event.eventType,
-        data: JSON.stringify(event.data ?? null),
-        metadata: JSON.stringify(event.metadata ?? {}),
-        request: index,
+        event_id: event.eventId,
+        stream_id: request.streamId,
+        revision: Number(revision),
+        event_type: event.eventType,
+        data: event.data ?? null,
+        metadata: event.metadata ?? {},
       });
     }
     revisions.set(request.streamId, revision);
@@ -98,21 +97,17 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
     await client.query(
       `WITH moved AS (
          UPDATE ledger_streams AS s SET revision = v.revision
-         FROM unnest($7::text[], $8::bigint[]) AS v(stream_id, revision)
+         FROM unnest($2::text[], $3::bigint[]) AS v(stream_id, revision)
          WHERE s.stream_id = v.stream_id AND s.revision <> v.revision
        )
        INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
        SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + t.n, t.event_id, t.stream_id,
-              t.revision, t.event_type, t.data, t.metadata
-       FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::json[], $6::json[])
+              t.revision, t.event_type, coalesce(t.data, 'null'::json), t.metadata
+       FROM ROWS FROM (json_to_recordset($1::json) AS (event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json))
             WITH ORDINALITY AS t(event_id, stream_id, revision, event_type, data, metadata, n)`,
       [
-        rows.map((row) => row.eventId),
-        rows.map((row) => row.streamId),
-        rows.map((row) => row.revision.toString()),
-        rows.map((row) => row.eventType),
-        rows.map((row) => row.data),
-        rows.map((row) => row.metadata),
+        // One JSON document for all rows: bodies are serialised once, not once each and then escaped into an array.
+        JSON.stringify(rows),
         touched.map(([streamId]) => streamId),
         touched.map(([, revision]) => revision.toString()),
       ],

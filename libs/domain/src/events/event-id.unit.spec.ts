@@ -1,0 +1,16 @@
+import { v5 as uuidv5 } from 'uuid';
+import { describe, expect, it } from 'vitest';
+import { deterministicEventId, LEDGER_EVENT_ID_NAMESPACE } from './event-id';
+
+describe('deterministicEventId', () => {
+  it('is the UUID v5 of "<identity>\\n<canonical JSON>" in the ledger namespace, for any characters', () => {
+    const body = { b: [1, { z: 'ünïcødé 😀', a: null }], a: 'x' };
+    expect(deterministicEventId('v2.detail.events.conversation.c1.customer.start', body)).toBe(
+      uuidv5('v2.detail.events.conversation.c1.customer.start\n{"a":"x","b":[1,{"a":null,"z":"ünïcødé 😀"}]}', LEDGER_EVENT_ID_NAMESPACE),
+    );
+  });
+
+  it('keeps the ids already stored: a fixed input has a fixed id', () => {
+    expect(deterministicEventId('conversation-snapshot:c1', { id: 'c1' })).toBe('8a9bd130-ca6f-5c8a-b823-1f9fdfadde45');
+  });
+});
