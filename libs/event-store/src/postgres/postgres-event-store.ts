@@ -131,6 +131,14 @@ export class PostgresEventStore implements EventStore {
     return this.analysed;
   }
 
+  /**
+   * The table holding the events, when they are in the database at `connectionString` (the embedded default, where
+   * events and read models share a database): projections can then copy event bodies inside PostgreSQL.
+   */
+  eventsTableIn(connectionString: string): string | null {
+    return connectionString === this.options.connectionString ? 'ledger_events' : null;
+  }
+
   /** Connection pool of this store, for health checks. */
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');

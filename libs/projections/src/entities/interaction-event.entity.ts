@@ -26,9 +26,9 @@ export class InteractionEventView {
   position!: string;
 
   /** The Genesys eventBody, verbatim. */
-  @Column('jsonb')
+  @Column('json')
   data!: Record<string, unknown>;
 
-  @Column('jsonb')
+  @Column('json')
   metadata!: Record<string, unknown>;
 }

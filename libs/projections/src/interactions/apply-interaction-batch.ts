@@ -32,6 +32,11 @@ export interface ProjectionTarget {
   version: number;
   tables: ProjectionTables;
   serviceLevelMs: number;
+  /**
+   * The event store's table when it lives in the read models' database (the PostgreSQL store): timeline bodies are
+   * then copied inside PostgreSQL instead of travelling back as JSON to be parsed again.
+   */
+  storeEventsTable?: string;
   /** Applied to every body before the fold; defaults to the shipped Genesys upcasters. */
   upcasters?: UpcasterRegistry;
 }
@@ -70,30 +75,8 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   );
   const existingById = new Map(existing.rows.map((row) => [row.conversation_id, row]));
 
-  // One JSON document rather than eight parallel arrays: PostgreSQL parses it once, with no array-literal escaping.
   // Sent now and awaited after the fold: the fold below runs while PostgreSQL inserts.
-  const insertion = client.query<{ event_id: string }>(
-    `INSERT INTO ${tables.events} (event_id, conversation_id, event_type, event_time, received_at, position, data, metadata)
-     SELECT r.event_id, r.conversation_id, r.event_type, r.event_time, r.received_at, r.position, r.data, r.metadata
-     FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
-                                           received_at timestamptz, position bigint, data jsonb, metadata jsonb)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [
-      JSON.stringify(
-        timeline.map((row) => ({
-          event_id: row.eventId,
-          conversation_id: row.conversationId,
-          event_type: row.eventType,
-          event_time: row.eventTime,
-          received_at: row.receivedAt,
-          position: row.position,
-          data: row.data,
-          metadata: row.metadata,
-        })),
-      ),
-    ],
-  );
+  const insertion = insertTimeline(client, target, timeline);
   insertion.catch(() => undefined); // awaited below; a fold error must not leave it unhandled
 
   // Speculatively fold every event of the batch as new (what a catch-up sees); redone below if some were not.
@@ -163,6 +146,56 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   await replaceQueueContributions(client, target, [...states.values()].map((entry) => entry.state));
 
   return { applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0), changed: [...states.values()].map((entry) => entry.state) };
+}
+
+/** Timeline rows, idempotent by event id; resolves with the ids that were new. */
+function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]) {
+  const columns = 'event_id, conversation_id, event_type, event_time, received_at, position, data, metadata';
+  if (target.storeEventsTable) {
+    // Only what the projector derived travels; bodies are copied from the stored event (json to json: no parsing).
+    return client.query<{ event_id: string }>(
+      `INSERT INTO ${target.tables.events} (${columns})
+       SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, e.position, e.data, e.metadata
+       FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_time timestamptz, received_at timestamptz, position bigint)
+       JOIN ${target.storeEventsTable} e ON e.position = r.position
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        JSON.stringify(
+          timeline.map((row) => ({
+            event_id: row.eventId,
+            conversation_id: row.conversationId,
+            event_time: row.eventTime,
+            received_at: row.receivedAt,
+            position: row.position,
+          })),
+        ),
+      ],
+    );
+  }
+  // One JSON document rather than eight parallel arrays: PostgreSQL parses it once, with no array-literal escaping.
+  return client.query<{ event_id: string }>(
+    `INSERT INTO ${target.tables.events} (${columns})
+     SELECT ${columns}
+     FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
+                                           received_at timestamptz, position bigint, data json, metadata json)
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
+    [
+      JSON.stringify(
+        timeline.map((row) => ({
+          event_id: row.eventId,
+          conversation_id: row.conversationId,
+          event_type: row.eventType,
+          event_time: row.eventTime,
+          received_at: row.receivedAt,
+          position: row.position,
+          data: row.data,
+          metadata: row.metadata,
+        })),
+      ),
+    ],
+  );
 }
 
 type PlannedState = { state: InteractionState; foldKey: string; eventCount: number };

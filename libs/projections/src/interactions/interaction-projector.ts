@@ -1,5 +1,5 @@
 import type { InteractionState, UpcasterRegistry } from '@ledger/domain';
-import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { PostgresEventStore, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { Pool, type PoolClient } from 'pg';
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import type { ProjectionTarget } from './apply-interaction-batch';
@@ -88,6 +88,8 @@ export class InteractionProjector {
       serviceLevelMs: options.serviceLevelMs ?? INTERACTIONS_PROJECTION.serviceLevelMs,
       ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     };
+    const storeEventsTable = store instanceof PostgresEventStore ? store.eventsTableIn(options.connectionString) : null;
+    if (storeEventsTable) this.target.storeEventsTable = storeEventsTable;
     this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsParked: 0, eventsPerSecond: 0, lastError: null };
   }
 

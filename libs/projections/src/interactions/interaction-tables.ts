@@ -61,8 +61,9 @@ export function createInteractionTablesSql(version: number): string[] {
       event_time timestamptz,
       received_at timestamptz NOT NULL,
       position bigint NOT NULL,
-      data jsonb NOT NULL,
-      metadata jsonb NOT NULL
+      -- json, not jsonb: stored as received, never queried inside (see TimelineBodiesAsJson1732700000000).
+      data json NOT NULL,
+      metadata json NOT NULL
     )`,
     `CREATE TABLE IF NOT EXISTS ${t.contributions} (
       conversation_id text NOT NULL,

@@ -1,5 +1,8 @@
 import { CreateReadModels1732500000000 } from './1732500000000-create-read-models';
 import { ProjectionLifecycle1732600000000 } from './1732600000000-projection-lifecycle';
+import { TimelineBodiesAsJson1732700000000 } from './1732700000000-timeline-bodies-as-json';
+
+export { TimelineBodiesAsJson1732700000000 };
 
 /** Read-model migrations, in order (after the event store's). */
-export const READ_MODEL_MIGRATIONS = [CreateReadModels1732500000000, ProjectionLifecycle1732600000000];
+export const READ_MODEL_MIGRATIONS = [CreateReadModels1732500000000, ProjectionLifecycle1732600000000, TimelineBodiesAsJson1732700000000];
