@@ -98,13 +98,14 @@ describe('blue-green rebuild', () => {
   });
 
   it('rebuilds by itself when the code version is above the active one, resuming a rebuild left half done', async () => {
-    const first = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, codeVersion: 2 });
+    const definition = { version: 2, extensions: [] };
+    const first = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, definition });
     await first.start();
     await waitForRebuild('filling');
     // Stop in the middle of the fill; the next instance resumes from the rebuild's own checkpoint.
     await sleep(50);
     await first.stop();
-    const resumed = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, codeVersion: 2 });
+    const resumed = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, definition });
     await resumed.start();
     try {
       const done = await waitForRebuild('done');

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
-import { loadLedgerConfig } from '../../apps/ledger/src/config/ledger-config';
-import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
+import { loadLedgerConfig, type LedgerConfig } from '../../apps/ledger/src/config/ledger-config';
+import { createLedgerApp, type LedgerAppOverrides } from '../../apps/ledger/src/ledger-app';
 import { runMigrations } from '@ledger/event-store';
 import { startSuiteEventStore } from './esdb/suite-event-store';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -10,17 +10,29 @@ export interface RunningLedger {
   readonly url: string;
   readonly database: TestDatabase;
   readonly app: NestExpressApplication;
+  /**
+   * A deploy: closes this app and boots another on the same database and event store, with `overrides` (none:
+   * what the code ships). Close the one it returns; this one is done.
+   */
+  restart(overrides?: LedgerAppOverrides): Promise<RunningLedger>;
   close(): Promise<void>;
 }
 
 /** Boots the real app on an ephemeral port against a fresh database (or `existing`, which close() then drops). */
-export async function startLedger(env: Record<string, string> = {}, existing?: TestDatabase): Promise<RunningLedger> {
+export async function startLedger(env: Record<string, string> = {}, existing?: TestDatabase, overrides: LedgerAppOverrides = {}): Promise<RunningLedger> {
   const database = existing ?? (await createTestDatabase());
   await runMigrations(database.url, LEDGER_MIGRATIONS);
   // LEDGER_TEST_EVENT_STORE=esdb runs the same suites with events in EventStoreDB (the project's gRPC test server).
   const eventStore = await startSuiteEventStore();
   const config = loadLedgerConfig({ PORT: '0', LOG_LEVEL: 'warn', ...eventStore.env, ...env });
-  const app = await createLedgerApp(config, database.url);
+  return listen(config, database, overrides, async () => {
+    await eventStore.stop();
+    await database.drop();
+  });
+}
+
+async function listen(config: LedgerConfig, database: TestDatabase, overrides: LedgerAppOverrides, release: () => Promise<void>): Promise<RunningLedger> {
+  const app = await createLedgerApp(config, database.url, overrides);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no address');
@@ -28,10 +40,13 @@ export async function startLedger(env: Record<string, string> = {}, existing?: T
     url: `http://127.0.0.1:${address.port}`,
     database,
     app,
+    async restart(next = {}) {
+      await app.close();
+      return listen(config, database, next, release);
+    },
     async close() {
       await app.close();
-      await eventStore.stop();
-      await database.drop();
+      await release();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { DEFAULT_INTERACTION_PROJECTION, defineInteractionProjection, type InteractionProjectionDefinition } from '@ledger/projections';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { ConnectorModule } from './connector/connector.module';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
@@ -11,11 +12,21 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { OpsModule } from './ops/ops.module';
 import { QueuesModule } from './queues/queues.module';
 import { ProjectorModule } from './projector/projector.module';
+import { INTERACTION_PROJECTION_DEFINITION } from './projector/projector.tokens';
 import { DriftModule } from './drift/drift.module';
+
+/** What a caller of createLedgerApp may put in place of what the code ships. */
+export interface LedgerAppOverrides {
+  /** Default: the shipped `DEFAULT_INTERACTION_PROJECTION`. */
+  interactionProjection?: InteractionProjectionDefinition;
+}
 
 @Module({})
 export class LedgerModule {
-  static forRoot(config: LedgerConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: LedgerConfig, databaseUrl: string, overrides: LedgerAppOverrides = {}): DynamicModule {
+    const interactionProjection = overrides.interactionProjection
+      ? defineInteractionProjection(overrides.interactionProjection)
+      : DEFAULT_INTERACTION_PROJECTION;
     const api = config.roles.includes('api');
     return {
       module: LedgerModule,
@@ -41,9 +52,10 @@ export class LedgerModule {
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: INTERACTION_PROJECTION_DEFINITION, useValue: interactionProjection },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [LEDGER_CONFIG],
+      exports: [LEDGER_CONFIG, INTERACTION_PROJECTION_DEFINITION],
     };
   }
 }

@@ -2,6 +2,7 @@ export * from './migrations';
 export * from './interactions/apply-interaction-batch';
 export * from './interactions/commit-projection-batch';
 export * from './interactions/dead-letters';
+export * from './interactions/interaction-projection-definition';
 export * from './interactions/interaction-projector';
 export * from './interactions/interaction-rows';
 export * from './interactions/interaction-tables';

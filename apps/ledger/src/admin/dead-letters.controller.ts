@@ -1,13 +1,23 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { INTERACTIONS_PROJECTION, interactionTables, retryDeadLetter, type DeadLetterRow } from '@ledger/projections';
+import {
+  INTERACTIONS_PROJECTION,
+  interactionTables,
+  retryDeadLetter,
+  type DeadLetterRow,
+  type InteractionProjectionDefinition,
+} from '@ledger/projections';
 import { ApiError } from '../common/api-error';
+import { INTERACTION_PROJECTION_DEFINITION } from '../projector/projector.tokens';
 import { AdminDatabase } from './admin-database';
 
 @ApiTags('admin')
 @Controller('v1/admin/dead-letters')
 export class DeadLettersController {
-  constructor(private readonly database: AdminDatabase) {}
+  constructor(
+    private readonly database: AdminDatabase,
+    @Inject(INTERACTION_PROJECTION_DEFINITION) private readonly definition: InteractionProjectionDefinition,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Events a projection could not apply, and those parked behind them' })
@@ -44,7 +54,8 @@ export class DeadLettersController {
   @ApiOperation({ summary: "Replay the conversation's parked events in order; they stay parked (attempt counted) if the cause persists" })
   async retry(@Param('id') id: string) {
     if (!/^\d{1,18}$/.test(id)) throw new ApiError(400, 'QUERY.INVALID_PARAMETER', 'path parameter "id" must be a dead letter id (an integer)', { parameter: 'id' });
-    const outcome = await retryDeadLetter(this.database.pool, (version) => ({ ...INTERACTIONS_PROJECTION, version, tables: interactionTables(version) }), id);
+    const { extensions } = this.definition;
+    const outcome = await retryDeadLetter(this.database.pool, (version) => ({ ...INTERACTIONS_PROJECTION, version, tables: interactionTables(version), extensions }), id);
     if (outcome.outcome === 'not-found') throw new ApiError(404, 'DEAD_LETTER.NOT_FOUND', `no dead letter ${id}`, { id });
     return outcome;
   }

@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { INTERACTIONS_CODE_VERSION, RebuildConflictError, requestRebuild, type RebuildRow } from '@ledger/projections';
+import { RebuildConflictError, requestRebuild, type InteractionProjectionDefinition, type RebuildRow } from '@ledger/projections';
 import type { QueryResult } from 'pg';
 import { ApiError } from '../common/api-error';
 import { ProjectorService } from '../projector/projector.service';
+import { INTERACTION_PROJECTION_DEFINITION } from '../projector/projector.tokens';
 import { AdminDatabase } from './admin-database';
 import { rollbackProjection } from './rollback-projection';
 
@@ -18,6 +19,7 @@ export class ProjectionsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly database: AdminDatabase,
+    @Inject(INTERACTION_PROJECTION_DEFINITION) private readonly definition: InteractionProjectionDefinition,
     @Optional() private readonly projector?: ProjectorService,
   ) {}
 
@@ -75,7 +77,7 @@ export class ProjectionsController {
   async rebuild(@Param('name') name: string) {
     this.known(name);
     try {
-      const rebuild = await requestRebuild(this.database.pool, name, INTERACTIONS_CODE_VERSION, 'requested through the API');
+      const rebuild = await requestRebuild(this.database.pool, name, this.definition.version, 'requested through the API');
       return await this.rebuildView((sql, params) => this.database.pool.query(sql, params), rebuild);
     } catch (error) {
       if (error instanceof RebuildConflictError) throw new ApiError(409, 'PROJECTION.REBUILD_RUNNING', error.message, { projection: name });

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { ProjectionManager, type ProjectorStatus } from '@ledger/projections';
+import { ProjectionManager, type InteractionProjectionDefinition, type ProjectorStatus } from '@ledger/projections';
 import { LEDGER_DATABASE_URL } from '../database/database.tokens';
+import { INTERACTION_PROJECTION_DEFINITION } from './projector.tokens';
 
 /** Runs the interaction projection (active version, rebuilds, rollback grace) inside the service (role `projector`). */
 @Injectable()
@@ -9,9 +10,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('projector');
   private readonly manager: ProjectionManager;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(LEDGER_DATABASE_URL) databaseUrl: string) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(LEDGER_DATABASE_URL) databaseUrl: string,
+    @Inject(INTERACTION_PROJECTION_DEFINITION) definition: InteractionProjectionDefinition,
+  ) {
     this.manager = new ProjectionManager(store, {
       connectionString: databaseUrl,
+      definition,
       onError: (error) => this.logger.error({ err: error }, 'projection failed; retrying from the last checkpoint'),
       log: (message, fields) => this.logger.log({ ...fields }, message),
     });

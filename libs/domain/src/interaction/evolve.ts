@@ -4,6 +4,7 @@ import {
   mergeAttributes, userEnd, userStart, voicemail,
 } from './detail-events';
 import { type EventKind, parseEventKind } from './event-kind';
+import { applyExtensions, type FoldExtension, NO_EXTENSIONS } from './fold-extension';
 import { foldSortKey } from './fold-order';
 import type { FoldableEvent } from './foldable-event';
 import { cloneState, initialInteractionState, type InteractionState } from './interaction-state';
@@ -19,10 +20,24 @@ const CUSTOMER_SIDE = new Set(['customer.start', 'customer.end', 'contact', 'out
  * conversation) returns the very same state. Applying the same event twice in a row equals applying it once.
  */
 export function evolve(state: InteractionState, event: FoldableEvent): InteractionState {
+  return evolveOne(state, event, NO_EXTENSIONS);
+}
+
+/**
+ * `evolve` with a projection version's fold extensions. A factory rather than a third parameter, so the result
+ * keeps evolve's (state, event) shape and still works as `events.reduce(evolveWith(extensions), state)`.
+ */
+export function evolveWith(extensions: readonly FoldExtension[]): (state: InteractionState, event: FoldableEvent) => InteractionState {
+  if (extensions.length === 0) return evolve;
+  return (state, event) => evolveOne(state, event, extensions);
+}
+
+function evolveOne(state: InteractionState, event: FoldableEvent, extensions: readonly FoldExtension[]): InteractionState {
   const kind = parseEventKind(event.eventType);
   if (kind.kind === 'ignored' || !belongsTo(state, kind, event.data)) return state;
   const draft = cloneState(state);
   applyFacts(draft, kind, event);
+  if (extensions.length > 0) applyExtensions(draft, extensions, event);
   deriveSummary(draft);
   return draft;
 }
@@ -31,8 +46,13 @@ export function evolve(state: InteractionState, event: FoldableEvent): Interacti
  * `events.reduce(evolve, state)`, in the order given, but cloning the state once and deriving the summary once at
  * the end: the handlers read only facts (participants, segments, conversation fields), never the derived summary,
  * and the one thing derivation does to the facts (sorting each participant's segments) is still done between events.
+ * Fold extensions, when given, run after each event's facts, as in `evolveWith`.
  */
-export function evolveAll(state: InteractionState, events: readonly FoldableEvent[]): InteractionState {
+export function evolveAll(
+  state: InteractionState,
+  events: readonly FoldableEvent[],
+  extensions: readonly FoldExtension[] = NO_EXTENSIONS,
+): InteractionState {
   let draft: InteractionState | null = null;
   for (const event of events) {
     const kind = parseEventKind(event.eventType);
@@ -40,6 +60,7 @@ export function evolveAll(state: InteractionState, events: readonly FoldableEven
     if (draft === null) draft = cloneState(state);
     else for (const p of draft.participants) sortSegments(p);
     applyFacts(draft, kind, event);
+    if (extensions.length > 0) applyExtensions(draft, extensions, event);
   }
   if (draft === null) return state;
   deriveSummary(draft);
@@ -101,7 +122,11 @@ function applyKind(draft: InteractionState, kind: EventKind, body: Record<string
  * eventId, then applied in `compareFoldOrder`. Should two copies of an id disagree, the earliest in fold order
  * is kept, so even then the delivery order does not matter.
  */
-export function foldInteraction(conversationId: string, events: readonly FoldableEvent[]): InteractionState {
+export function foldInteraction(
+  conversationId: string,
+  events: readonly FoldableEvent[],
+  extensions: readonly FoldExtension[] = NO_EXTENSIONS,
+): InteractionState {
   const unique = new Map<string, { key: string; event: FoldableEvent }>();
   for (const event of events) {
     const key = foldSortKey(event);
@@ -109,6 +134,6 @@ export function foldInteraction(conversationId: string, events: readonly Foldabl
     if (kept === undefined || key < kept.key) unique.set(event.eventId, { key, event });
   }
   const ordered = [...unique.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ event }) => event);
-  return evolveAll(initialInteractionState(conversationId), ordered);
+  return evolveAll(initialInteractionState(conversationId), ordered, extensions);
 }
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evolve, evolveAll, foldInteraction } from './evolve';
+import { evolve, evolveAll, evolveWith, foldInteraction } from './evolve';
+import { parseEventKind } from './event-kind';
+import type { FoldExtension } from './fold-extension';
 import { compareFoldOrder, foldSortKey } from './fold-order';
 import type { FoldableEvent } from './foldable-event';
 import { initialInteractionState, type InteractionState } from './interaction-state';
@@ -49,16 +51,46 @@ const conversationArb = planArb.map((plan) => {
   return { conversationId: script.conversationId, events: [...events, ...noise] };
 });
 
-/** Any delivery of those events: random duplicates, random order. */
-const deliveredArb = conversationArb.chain((c) =>
-  fc
-    .array(fc.nat({ max: c.events.length - 1 }), { maxLength: c.events.length })
-    .chain((dups) => {
-      const all = [...c.events, ...dups.map((i) => c.events[i] as FoldableEvent)];
-      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
-    })
-    .map((delivered) => ({ ...c, delivered })),
-);
+/** Any delivery of a conversation's events: random duplicates, random order. */
+const deliveriesOf = (conversations: fc.Arbitrary<{ conversationId: string; events: FoldableEvent[] }>) =>
+  conversations.chain((c) =>
+    fc
+      .array(fc.nat({ max: c.events.length - 1 }), { maxLength: c.events.length })
+      .chain((dups) => {
+        const all = [...c.events, ...dups.map((i) => c.events[i] as FoldableEvent)];
+        return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+      })
+      .map((delivered) => ({ ...c, delivered })),
+  );
+
+const deliveredArb = deliveriesOf(conversationArb);
+
+/** A field the shipped fold does not know, kept by a fold extension: the value of the latest event carrying it. */
+const sentimentScore: FoldExtension<number> = {
+  name: 'sentimentScore',
+  evolve: (current, event) => (typeof event.data.sentimentScore === 'number' ? event.data.sentimentScore : current),
+};
+
+/**
+ * The generated conversations with that field on some events (noise included). Chosen by event id, so every copy of
+ * an event carries it: one id, one body, as ingest guarantees.
+ */
+const scoredArb = fc
+  .tuple(conversationArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: -100, max: 100 })), { maxLength: 4 }))
+  .map(([c, picks]) => {
+    const scores = new Map(picks.map(([at, score]) => [(c.events[at % c.events.length] as FoldableEvent).eventId, score]));
+    const events = c.events.map((event) => {
+      const score = scores.get(event.eventId);
+      return score === undefined ? event : { ...event, data: { ...event.data, sentimentScore: score } };
+    });
+    return { ...c, events };
+  });
+
+/** What the extension should hold: the score of the last scored event the fold applies, in fold order. */
+function latestScore(events: readonly FoldableEvent[]): number | undefined {
+  const applied = events.filter((e) => parseEventKind(e.eventType).kind !== 'ignored' && typeof e.data.sentimentScore === 'number');
+  return [...applied].sort(compareFoldOrder).at(-1)?.data.sentimentScore as number | undefined;
+}
 
 // FOLD_RUNS=5000 for a deeper search; the default keeps the unit suite fast.
 const runs = { numRuns: Number(process.env.FOLD_RUNS ?? 300) };
@@ -152,6 +184,39 @@ describe('the interaction fold', { timeout: 60_000 }, () => {
         expect({ talk: sum('tTalkSum'), held: sum('tHeldSum'), acw: sum('tAcwSum'), handle: sum('tHandleSum') }).toEqual({
           talk: m.tTalk, held: m.tHeld, acw: m.tAcw, handle: m.tHandle,
         });
+      }),
+      runs,
+    );
+  });
+});
+
+describe('the interaction fold with a fold extension', { timeout: 60_000 }, () => {
+  it('stays independent of delivery order and duplicates, and keeps the latest value in fold order', () => {
+    fc.assert(
+      fc.property(deliveriesOf(scoredArb), ({ conversationId, events, delivered }) => {
+        const state = foldInteraction(conversationId, delivered, [sentimentScore]);
+        expect(state).toEqual(foldInteraction(conversationId, events, [sentimentScore]));
+        const expected = latestScore(events);
+        if (expected === undefined) expect(state).not.toHaveProperty('extensions');
+        else expect(state.extensions).toEqual({ sentimentScore: expected });
+        const { extensions: _extensions, ...facts } = state;
+        expect(facts).toEqual(foldInteraction(conversationId, delivered));
+      }),
+      runs,
+    );
+  });
+
+  it('gives the same state event by event, in one evolveAll, and resumed from a stored state', () => {
+    fc.assert(
+      fc.property(deliveriesOf(scoredArb), fc.nat(), ({ conversationId, delivered }, cut) => {
+        const sorted = [...delivered].sort(compareFoldOrder);
+        const at = cut % (sorted.length + 1);
+        const folded = foldInteraction(conversationId, delivered, [sentimentScore]);
+        expect(sorted.reduce(evolveWith([sentimentScore]), initialInteractionState(conversationId))).toEqual(folded);
+        const stored = JSON.parse(JSON.stringify(evolveAll(initialInteractionState(conversationId), sorted.slice(0, at), [sentimentScore]))) as InteractionState;
+        const before = JSON.stringify(stored);
+        expect(evolveAll(deepFreeze(stored), sorted.slice(at), [sentimentScore])).toEqual(folded);
+        expect(JSON.stringify(stored)).toBe(before);
       }),
       runs,
     );

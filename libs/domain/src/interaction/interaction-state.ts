@@ -86,6 +86,8 @@ export interface InteractionState {
   metrics: InteractionMetrics;
   /** Latest eventTime among the applied events. */
   lastEventTime: string | null;
+  /** Values of the projection version's fold extensions, by extension name; absent when there are none. */
+  extensions?: Record<string, unknown>;
 }
 
 export function emptyMetrics(): InteractionMetrics {
@@ -117,7 +119,7 @@ export function initialInteractionState(conversationId: string): InteractionStat
 
 /** A private copy `evolve` may change in place: the caller's state is never touched. */
 export function cloneState(state: InteractionState): InteractionState {
-  return {
+  const clone: InteractionState = {
     ...state,
     externalContactIds: [...state.externalContactIds],
     queueIds: [...state.queueIds],
@@ -131,4 +133,7 @@ export function cloneState(state: InteractionState): InteractionState {
       segments: p.segments.map((s) => ({ ...s })),
     })),
   };
+  // The slot map only: extensions return new values instead of changing theirs.
+  if (state.extensions !== undefined) clone.extensions = { ...state.extensions };
+  return clone;
 }

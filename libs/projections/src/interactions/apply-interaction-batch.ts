@@ -4,6 +4,7 @@ import {
   initialInteractionState,
   queueContributions,
   type FoldableEvent,
+  type FoldExtension,
   type InteractionState,
   type UpcasterRegistry,
 } from '@ledger/domain';
@@ -39,6 +40,8 @@ export interface ProjectionTarget {
   storeEventsTable?: string;
   /** Applied to every body before the fold; defaults to the shipped Genesys upcasters. */
   upcasters?: UpcasterRegistry;
+  /** The projection definition's fold extensions, in every fold of this target. */
+  extensions?: readonly FoldExtension[];
 }
 
 export interface AppliedBatch {
@@ -125,7 +128,7 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
     for (const conversationId of refold) {
       const { events, lastKey } = inFoldOrder(grouped.get(conversationId) ?? []);
       states.set(conversationId, {
-        state: evolveAll(initialInteractionState(conversationId), events),
+        state: evolveAll(initialInteractionState(conversationId), events, target.extensions),
         foldKey: lastKey ?? '',
         eventCount: events.length,
       });
@@ -241,10 +244,10 @@ function planStates(target: ProjectionTarget, byConversation: Map<string, Timeli
     const previous = existingById.get(conversationId);
     if (!previous) {
       // Event ids are unique here, so this is foldInteraction without its de-duplication and sort.
-      states.set(conversationId, { state: evolveAll(initialInteractionState(conversationId), events), foldKey: lastKey, eventCount: events.length });
+      states.set(conversationId, { state: evolveAll(initialInteractionState(conversationId), events, target.extensions), foldKey: lastKey, eventCount: events.length });
     } else if (previous.fold_key < firstKey) {
       // In order: carry on from the stored state.
-      states.set(conversationId, { state: evolveAll(previous.state, events), foldKey: lastKey, eventCount: previous.event_count + events.length });
+      states.set(conversationId, { state: evolveAll(previous.state, events, target.extensions), foldKey: lastKey, eventCount: previous.event_count + events.length });
     } else {
       refold.push(conversationId);
     }

@@ -1,4 +1,4 @@
-import type { InteractionState, UpcasterRegistry } from '@ledger/domain';
+import type { FoldExtension, InteractionState, UpcasterRegistry } from '@ledger/domain';
 import { PostgresEventStore, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { Pool, type PoolClient } from 'pg';
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
@@ -24,6 +24,8 @@ export interface InteractionProjectorOptions {
   /** Physical version to fill (tables `<name>__v<version>`, its own checkpoint). Default 1. */
   version?: number;
   upcasters?: UpcasterRegistry;
+  /** The projection definition's fold extensions (none by default). */
+  extensions?: readonly FoldExtension[];
 }
 
 export type ProjectorPhase = 'stopped' | 'standby' | 'catching-up' | 'live';
@@ -87,6 +89,7 @@ export class InteractionProjector {
       tables: interactionTables(version),
       serviceLevelMs: options.serviceLevelMs ?? INTERACTIONS_PROJECTION.serviceLevelMs,
       ...(options.upcasters ? { upcasters: options.upcasters } : {}),
+      ...(options.extensions ? { extensions: options.extensions } : {}),
     };
     const storeEventsTable = store instanceof PostgresEventStore ? store.eventsTableIn(options.connectionString) : null;
     if (storeEventsTable) this.target.storeEventsTable = storeEventsTable;

@@ -9,14 +9,13 @@ import {
   interactionTables,
   pointViewsSql,
 } from '../interactions/interaction-tables';
+import { DEFAULT_INTERACTION_PROJECTION, type InteractionProjectionDefinition } from '../interactions/interaction-projection-definition';
 import { readRebuildRows, type RebuildRow } from './rebuild-rows';
-
-/** Bump when the interaction fold or its tables change: a start-up with a higher version rebuilds automatically. */
-export const INTERACTIONS_CODE_VERSION = 1;
 
 export interface ProjectionManagerOptions {
   connectionString: string;
-  codeVersion?: number;
+  /** The version this code runs (default: the shipped one); versions it fills or follows use its fold extensions. */
+  definition?: InteractionProjectionDefinition;
   upcasters?: UpcasterRegistry;
   /** How long the previous version keeps following after a swap, for rollback. */
   graceMs?: number;
@@ -54,8 +53,12 @@ export class ProjectionManager {
     this.pool.on('error', () => undefined);
   }
 
+  private get definition(): InteractionProjectionDefinition {
+    return this.options.definition ?? DEFAULT_INTERACTION_PROJECTION;
+  }
+
   get codeVersion(): number {
-    return this.options.codeVersion ?? INTERACTIONS_CODE_VERSION;
+    return this.definition.version;
   }
 
   async start(): Promise<void> {
@@ -93,6 +96,7 @@ export class ProjectionManager {
         connectionString: this.options.connectionString,
         version,
         batchSize: 5000,
+        extensions: this.definition.extensions,
         ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
         onCommitted: (changed) => {
           if (this.activeVersion === version) this.options.onCommitted?.(changed);

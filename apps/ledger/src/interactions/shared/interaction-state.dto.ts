@@ -67,4 +67,11 @@ export class InteractionStateDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) attributes!: Record<string, string>;
   @ApiProperty({ type: InteractionMetricsDto }) metrics!: InteractionMetricsDto;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastEventTime!: string | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { sentimentScore: 0.4 },
+    description: 'Values the serving projection version adds beyond the shipped fold, by fold extension name; absent when none.',
+  })
+  extensions?: Record<string, unknown>;
 }

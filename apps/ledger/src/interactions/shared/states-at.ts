@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { foldInteraction, type FoldableEvent, type InteractionState } from '@ledger/domain';
+import { foldInteraction, type FoldableEvent, type FoldExtension, type InteractionState } from '@ledger/domain';
 import { toFoldable } from '@ledger/projections';
 
 interface TimelineRow {
@@ -14,11 +14,13 @@ interface TimelineRow {
 /**
  * The state of each conversation at `atIso`, folded from the `interaction_events` read model (the fast path for
  * point-in-time queries across many interactions). An event without a business time counts from its receipt.
+ * `extensions` are the serving projection definition's, so a folded state matches a stored one.
  */
 export async function foldStatesAt(
   dataSource: DataSource,
   conversationIds: readonly string[],
   atIso: string,
+  extensions: readonly FoldExtension[],
 ): Promise<Map<string, InteractionState>> {
   const states = new Map<string, InteractionState>();
   if (conversationIds.length === 0) return states;
@@ -40,7 +42,7 @@ export async function foldStatesAt(
     );
     byConversation.set(row.conversation_id, events);
   }
-  for (const id of conversationIds) states.set(id, foldInteraction(id, byConversation.get(id) ?? []));
+  for (const id of conversationIds) states.set(id, foldInteraction(id, byConversation.get(id) ?? [], extensions));
   return states;
 }
 

@@ -1,7 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { emptyMetrics, normaliseDisconnectType, type InteractionMetrics, type InteractionState } from '@ledger/domain';
+import type { InteractionProjectionDefinition } from '@ledger/projections';
+import { INTERACTION_PROJECTION_DEFINITION } from '../../../projector/projector.tokens';
 import { cursorTimeSql, encodeCursor } from '../../shared/keyset-cursor';
 import { currentStateIfSettledSql, foldStatesAt } from '../../shared/states-at';
 import { LIST_CURSOR_KIND, type ListInteractionsFilters } from './list-interactions.params';
@@ -42,7 +45,10 @@ const phoneForms = (value: string): string[] => (/^[a-z]+:/i.test(value) ? [valu
  */
 @QueryHandler(ListInteractionsQuery)
 export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQuery> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(INTERACTION_PROJECTION_DEFINITION) private readonly definition: InteractionProjectionDefinition,
+  ) {}
 
   async execute({ params }: ListInteractionsQuery): Promise<InteractionPage> {
     const sql: string[] = [];
@@ -68,7 +74,7 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const items = page.map(toItem);
     if (activeAt !== undefined) {
       const unsettled = page.filter((row) => !row.state_at).map((row) => row.conversation_id);
-      const folded = await foldStatesAt(this.dataSource, unsettled, activeAt);
+      const folded = await foldStatesAt(this.dataSource, unsettled, activeAt, this.definition.extensions);
       for (const [i, item] of items.entries()) {
         const state = page[i]?.state_at ?? folded.get(item.conversationId);
         if (state) item.state = state;

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { foldInteraction, type FoldableEvent } from '@ledger/domain';
-import { toFoldable, topicVersionOf } from '@ledger/projections';
+import { toFoldable, topicVersionOf, type InteractionProjectionDefinition } from '@ledger/projections';
+import { INTERACTION_PROJECTION_DEFINITION } from '../../../projector/projector.tokens';
 import { ReplayInteractionStateQuery, type ReplayedState } from './replay-interaction-state.query';
 
 const PAGE_SIZE = 1000;
@@ -18,11 +19,15 @@ const instant = (value: unknown): number | null => {
 /**
  * Replays from the source of truth, not the read model: the answer does not depend on a projection being caught
  * up or on its version. Business time and knowledge time are separate cuts, so "what did we know at 10:45 about
- * 10:42" leaves out an event that happened before 10:42 but arrived after 10:45.
+ * 10:42" leaves out an event that happened before 10:42 but arrived after 10:45. It folds with the deployed
+ * definition's extensions, so a replay to now equals the read model once that definition serves.
  */
 @QueryHandler(ReplayInteractionStateQuery)
 export class ReplayInteractionStateHandler implements IQueryHandler<ReplayInteractionStateQuery> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(INTERACTION_PROJECTION_DEFINITION) private readonly definition: InteractionProjectionDefinition,
+  ) {}
 
   async execute({ conversationId, params }: ReplayInteractionStateQuery): Promise<ReplayedState | null> {
     const recorded = await this.readWholeStream(`interaction-${conversationId}`);
@@ -46,7 +51,7 @@ export class ReplayInteractionStateHandler implements IQueryHandler<ReplayIntera
         }),
       );
     }
-    return { at: params.at, knownAt: params.knownAt, eventsApplied: applied.length, state: foldInteraction(conversationId, applied) };
+    return { at: params.at, knownAt: params.knownAt, eventsApplied: applied.length, state: foldInteraction(conversationId, applied, this.definition.extensions) };
   }
 
   private async readWholeStream(streamId: string): Promise<RecordedEvent[]> {

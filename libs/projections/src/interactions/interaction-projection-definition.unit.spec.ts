@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { FoldExtension } from '@ledger/domain';
+import { DEFAULT_INTERACTION_PROJECTION, INTERACTIONS_CODE_VERSION, defineInteractionProjection } from './interaction-projection-definition';
+
+const keep = (name: string): FoldExtension => ({ name, evolve: (current) => current });
+
+describe('interaction projection definitions', () => {
+  it('ship the current code version with no extensions', () => {
+    expect(DEFAULT_INTERACTION_PROJECTION).toEqual({ version: INTERACTIONS_CODE_VERSION, extensions: [] });
+  });
+
+  it('refuse two extensions with one name (they would overwrite each other) and a version that is not a positive integer', () => {
+    expect(() => defineInteractionProjection({ version: 2, extensions: [keep('score'), keep('label'), keep('score')] })).toThrow('"score" is used twice');
+    expect(() => defineInteractionProjection({ version: 0, extensions: [] })).toThrow('positive integer');
+    expect(() => defineInteractionProjection({ version: 1.5, extensions: [] })).toThrow('positive integer');
+  });
+
+  it('keep their own copy of the extension list', () => {
+    const extensions = [keep('score')];
+    const definition = defineInteractionProjection({ version: 2, extensions });
+    extensions.push(keep('label'));
+    expect(definition.extensions.map((extension) => extension.name)).toEqual(['score']);
+  });
+});
