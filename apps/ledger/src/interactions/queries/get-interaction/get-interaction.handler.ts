@@ -9,6 +9,7 @@ interface DetailRow {
   position: string;
   event_count: number;
   updated_at: Date;
+  stale: boolean;
   state: InteractionState;
 }
 
@@ -18,7 +19,7 @@ export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery>
 
   async execute({ conversationId }: GetInteractionQuery): Promise<InteractionDetail | null> {
     const [row] = await this.dataSource.query<DetailRow[]>(
-      'SELECT conversation_id, position::text AS position, event_count, updated_at, state FROM interactions WHERE conversation_id = $1',
+      'SELECT conversation_id, position::text AS position, event_count, updated_at, stale, state FROM interactions WHERE conversation_id = $1',
       [conversationId],
     );
     if (row === undefined) return null;
@@ -27,6 +28,7 @@ export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery>
       position: row.position,
       eventCount: row.event_count,
       updatedAt: row.updated_at.toISOString(),
+      stale: row.stale,
       state: row.state,
     };
   }

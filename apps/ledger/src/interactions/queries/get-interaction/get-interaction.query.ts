@@ -7,6 +7,8 @@ export interface InteractionDetail {
   position: string;
   eventCount: number;
   updatedAt: string;
+  /** Events of this interaction are parked in dead_letters: the state may be missing them. */
+  stale: boolean;
   state: InteractionState;
 }
 

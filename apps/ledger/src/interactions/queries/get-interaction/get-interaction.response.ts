@@ -7,6 +7,11 @@ export class InteractionDetailDto {
   position!: string;
   @ApiProperty({ example: 14, description: 'Events applied.' }) eventCount!: number;
   @ApiProperty({ format: 'date-time', description: 'When the projector last wrote the row.' }) updatedAt!: string;
+  @ApiProperty({
+    example: false,
+    description: 'True while events of this interaction are parked as dead letters (GET /v1/admin/dead-letters): the state may be missing them.',
+  })
+  stale!: boolean;
   @ApiProperty({ type: InteractionStateDto, description: 'The fold of every event of the interaction.' })
   state!: InteractionStateDto;
 }
