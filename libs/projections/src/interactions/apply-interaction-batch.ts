@@ -87,7 +87,7 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   let planned: PlannedStates | null = null;
   let foldError: unknown = null;
   try {
-    planned = planStates(target, candidates, existingById);
+    planned = await planStates(target, candidates, existingById);
   } catch (error) {
     foldError = error; // thrown below only if the events it saw are all new (a database error wins over it)
   }
@@ -96,7 +96,7 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   if (fresh.size !== countRows(candidates)) {
     byConversation = groupNewEvents(timeline, fresh);
     if (byConversation.size === 0) return { applied: 0, changed: [] };
-    planned = planStates(target, byConversation, existingById);
+    planned = await planStates(target, byConversation, existingById);
   } else if (planned === null) {
     throw foldError;
   }
@@ -234,11 +234,23 @@ function inFoldOrder(events: FoldableEvent[]): { events: FoldableEvent[]; firstK
   return { events: keyed.map(({ event }) => event), firstKey: keyed[0]?.key, lastKey: keyed[keyed.length - 1]?.key };
 }
 
+/** Longest stretch the fold of a batch keeps the event loop: the API shares it when the service runs every role. */
+const FOLD_SLICE_MS = 10;
+
 /** New states from the stored ones (in order: carried on; new: folded; out of order: left to a re-fold). */
-function planStates(target: ProjectionTarget, byConversation: Map<string, TimelineRow[]>, existingById: Map<string, ExistingRow>): PlannedStates {
+async function planStates(
+  target: ProjectionTarget,
+  byConversation: Map<string, TimelineRow[]>,
+  existingById: Map<string, ExistingRow>,
+): Promise<PlannedStates> {
   const states = new Map<string, PlannedState>();
   const refold: string[] = [];
+  let sliceStarted = performance.now();
   for (const [conversationId, rows] of byConversation) {
+    if (performance.now() - sliceStarted > FOLD_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
     const { events, firstKey, lastKey } = inFoldOrder(rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)));
     if (firstKey === undefined || lastKey === undefined) continue;
     const previous = existingById.get(conversationId);

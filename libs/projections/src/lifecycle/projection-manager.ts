@@ -95,7 +95,7 @@ export class ProjectionManager {
       projector = new InteractionProjector(this.store, {
         connectionString: this.options.connectionString,
         version,
-        batchSize: 5000,
+        batchSize: 10_000,
         extensions: this.definition.extensions,
         ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
         onCommitted: (changed) => {
