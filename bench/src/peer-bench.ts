@@ -24,9 +24,8 @@ export function loadEmmett(): EmmettPostgresModule | { unavailable: string } {
   } catch (error) {
     return {
       unavailable:
-        `${specifier} is not installed: every published version (0.20.0, 0.35.0-alpha.2, 0.42.0) needs the peer ` +
-        `uuid@^10 through @event-driven-io/emmett while this project pins uuid@^11, and npm refuses it without ` +
-        `--force/--legacy-peer-deps (${(error as Error).message.split('\n')[0]})`,
+        `${specifier} could not be loaded: it is a devDependency, so run \`npm ci\` (a production install leaves it ` +
+        `out) or point BENCH_EMMETT_MODULE at an install (${(error as Error).message.split('\n')[0]})`,
     };
   }
 }
