@@ -40,6 +40,9 @@ export class LedgerModule {
             customLogLevel: (_request, response, error) =>
               response.statusCode === 503 ? 'debug' : error || response.statusCode >= 500 ? 'error' : 'debug',
             redact: ['req.headers.authorization', 'req.headers["x-ledger-signature"]', 'req.headers.cookie'],
+            // Per-request loggers carry only the request id; the completion line still has the whole request.
+            // Serialising (and redacting) every request up front cost ~5% of a query's CPU.
+            quietReqLogger: true,
           },
         }),
         DatabaseModule.forRoot(databaseUrl),
