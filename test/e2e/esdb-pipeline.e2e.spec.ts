@@ -109,8 +109,21 @@ describe('the service with EVENTSTORE_URL: events in EventStoreDB, read models a
     await esdb.stop();
     const refused = await post(JSON.stringify(traffic.deliveries.slice(half, half + 50)));
     expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'INGEST.STORE_UNAVAILABLE' } } });
+    // Readiness says why: the database is fine, the event store is not.
+    const notReady = await fetch(`${ledger.url}/health/ready`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({
+      error: {
+        code: 'HEALTH.NOT_READY',
+        message: 'not ready: eventStore down',
+        details: { checks: { database: { status: 'up' }, migrations: { status: 'up' }, eventStore: { status: 'down', message: expect.any(String) } } },
+      },
+    });
     await sleep(500);
     await esdb.restart();
+    for (const deadline = Date.now() + 30_000; (await fetch(`${ledger.url}/health/ready`)).status !== 200; await sleep(200)) {
+      if (Date.now() > deadline) throw new Error('not ready again after EventStoreDB came back');
+    }
     // A client retrying after the 503 sends the refused batch again, with the rest.
     await postAll(traffic.deliveries.slice(half));
     await waitUntilLiveAtHead();

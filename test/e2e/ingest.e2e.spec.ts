@@ -183,7 +183,10 @@ describe('POST /v1/ingest/genesys', () => {
     expect((await fetch(`${ledger.url}/health/live`)).status).toBe(200);
     const ready = await fetch(`${ledger.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, migrations: { status: 'up' }, eventStore: { status: 'up' } },
+    });
     const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
     expect(metrics).toMatch(/ledger_ingest_appended_total \d+/);
     expect(metrics).toMatch(/ledger_ingest_duplicate_total [1-9]/);

@@ -1,7 +1,13 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiError } from '../common/api-error';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { DatabaseHealth } from '../database/database.health';
+
+/** A store that does not answer within this is reported down rather than holding the probe open. */
+const EVENT_STORE_PROBE_MS = 2000;
 
 @ApiTags('ops')
 @Controller('health')
@@ -10,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(DatabaseHealth) private readonly database: DatabaseHealth,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /** The process is up and serving HTTP. */
@@ -19,10 +26,25 @@ export class HealthController {
     return this.health.check([async () => this.indicators.check('process').up({ pid: process.pid })]);
   }
 
-  /** The database answers and every migration is applied: safe to send traffic. */
+  /**
+   * The database answers, every migration is applied and the event store answers (EventStoreDB is a separate
+   * server; with the PostgreSQL store this reads the newest position): safe to send traffic.
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready() {
+    try {
+      return await this.readiness();
+    } catch (error) {
+      // In the API's error format, naming what is down, with every check's result (not a bare "Service Unavailable").
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new ApiError(503, 'HEALTH.NOT_READY', `not ready: ${down.join(', ')} down`, { checks: result.details });
+    }
+  }
+
+  private readiness() {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('database');
@@ -40,6 +62,23 @@ export class HealthController {
           return pending ? indicator.down({ message: 'migrations pending' }) : indicator.up();
         } catch (error) {
           return indicator.down({ message: (error as Error).message });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('eventStore');
+        const timeout = new AbortController();
+        try {
+          await Promise.race([
+            this.store.headPosition(),
+            sleep(EVENT_STORE_PROBE_MS, undefined, { signal: timeout.signal }).then(() => {
+              throw new Error(`no answer within ${EVENT_STORE_PROBE_MS} ms`);
+            }),
+          ]);
+          return indicator.up();
+        } catch (error) {
+          return indicator.down({ message: (error as Error).message });
+        } finally {
+          timeout.abort();
         }
       },
     ]);
