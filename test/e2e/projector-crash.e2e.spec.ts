@@ -31,23 +31,15 @@ async function waitUntilLive(ledger: LedgerProcess): Promise<void> {
 }
 
 describe('projector killed with SIGKILL in the middle of catch-up', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-projector-crash-'));
-  let database: TestDatabase | null = null;
+  const site = crashSite('ledger-projector-crash-', 'ledger_projcrash');
   let ledger: LedgerProcess | null = null;
 
-  afterAll(async () => {
-    await ledger?.kill9('group');
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('resumes from its checkpoint: read models equal a fresh full rebuild, nothing lost or doubled', async () => {
-    if (process.env.DATABASE_URL) database = await createTestDatabase('ledger_projcrash');
-    const env = database ? { DATABASE_URL: database.url } : { LEDGER_DATA_DIR: dataDir };
+    const env = await site.env();
     const traffic = generateTraffic({ seed: 11, conversations: 700, startTime: new Date('2026-05-04T08:00:00Z'), targetEventsPerConversation: 40 });
 
     // 1. Ingest everything with no projector running.
-    ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
+    ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
     for (let offset = 0; offset < traffic.deliveries.length; offset += 1000) {
       const slices = [0, 250, 500, 750].map((start) => traffic.deliveries.slice(offset + start, offset + start + 250)).filter((slice) => slice.length > 0);
       const responses = await Promise.all(
@@ -58,7 +50,7 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
     expect(await ledger.stop()).toBe(0);
 
     // 2. Start the projector and kill everything as soon as it has committed some, but not all, batches.
-    ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api,projector' });
+    ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api,projector' });
     const deadline = Date.now() + 60_000;
     let appliedBeforeKill = 0;
     for (;;) {
@@ -71,13 +63,13 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
     await ledger.kill9('group');
 
     // What the crash left behind, read before any projector runs again.
-    ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
+    ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
     const checkpointAfterCrash = await queryOne(ledger.databaseUrl as string, "SELECT position::text AS position FROM projection_checkpoints WHERE projection = 'interactions'");
     const head = await queryOne(ledger.databaseUrl as string, 'SELECT max(position)::text AS position FROM ledger_events');
     expect(await ledger.stop()).toBe(0);
 
     // 3. Restart the projector: it must resume from its checkpoint and catch up.
-    ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api,projector' });
+    ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api,projector' });
     const databaseUrl = ledger.databaseUrl as string;
     await waitUntilLive(ledger);
     const resumed = await dumpReadModels(databaseUrl);
@@ -93,7 +85,7 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
     expect(appliedBeforeKill).toBeLessThan(distinctEvents.size);
 
     // 4. A fresh full rebuild from position 0 gives the same rows.
-    ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
+    ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
     const url = ledger.databaseUrl as string;
     await truncateReadModels(url);
     const store = new PostgresEventStore({ connectionString: url });
@@ -109,7 +101,7 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
     const rebuilt = await dumpReadModels(url);
     expect(rebuilt).toEqual(resumed);
     expect(await ledger.stop()).toBe(0);
-    ledger = null;
+    ledger = site.ledger = null;
   });
 });
 
@@ -121,4 +113,105 @@ async function queryOne(connectionString: string, sql: string): Promise<{ positi
   } finally {
     await client.end();
   }
+}
+
+describe('a blue-green rebuild killed with SIGKILL while it fills the next version', () => {
+  const site = crashSite('ledger-rebuild-crash-', 'ledger_rebuildcrash');
+
+  it('resumes the same rebuild from its own checkpoint on restart, swaps, and the new version equals the old', async () => {
+    const env = { ...(await site.env()), LEDGER_ROLES: 'api,projector' };
+    const traffic = generateTraffic({ seed: 12, conversations: 1000, startTime: new Date('2026-05-05T08:00:00Z'), targetEventsPerConversation: 40 });
+    // The embedded server lives only while a ledger runs (and may move port): connect to the current one.
+    const query = async <Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> => {
+      const client = new Client({ connectionString: site.ledger?.databaseUrl as string });
+      await client.connect();
+      try {
+        return (await client.query<Row>(sql, params)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const checkpointOf = async (version: number) =>
+      (await query<{ position: string }>("SELECT position::text AS position FROM projection_checkpoints WHERE projection = 'interactions' AND version = $1", [version]))[0]?.position;
+    const rebuildRow = async () =>
+      (await query<{ id: string; phase: string }>("SELECT id::text AS id, phase FROM projection_rebuilds WHERE projection = 'interactions' ORDER BY id DESC LIMIT 1"))[0];
+
+    // 1. Everything ingested and projected by version 1.
+    site.ledger = await startLedgerProcess(env);
+    for (let offset = 0; offset < traffic.deliveries.length; offset += 500) {
+      const response = await fetch(`${site.ledger.url}/v1/ingest/genesys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(traffic.deliveries.slice(offset, offset + 500)),
+      });
+      expect(response.status).toBe(202);
+    }
+    await waitUntilLive(site.ledger);
+
+    // 2. Start a rebuild; kill the whole process group once version 2 has committed a batch.
+    const started = (await (await fetch(`${site.ledger.url}/v1/admin/projections/interactions/rebuild`, { method: 'POST' })).json()) as { id: string };
+    const db = new Client({ connectionString: site.ledger.databaseUrl as string });
+    db.on('error', () => undefined); // the kill below takes an embedded server down with it
+    await db.connect();
+    const deadline = Date.now() + 60_000;
+    while ((await db.query("SELECT 1 FROM projection_checkpoints WHERE projection = 'interactions' AND version = 2")).rows.length === 0) {
+      if (Date.now() > deadline) throw new Error('the rebuild never committed a batch');
+      await sleep(2);
+    }
+    await site.ledger.kill9('group');
+    await db.end().catch(() => undefined);
+
+    // 3. What the crash left: the same rebuild still filling, its checkpoint short of the head.
+    site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
+    const crashedAt = BigInt((await checkpointOf(2)) ?? '0');
+    const head = (await query<{ position: string }>('SELECT max(position)::text AS position FROM ledger_events'))[0]?.position ?? '0';
+    expect(await rebuildRow()).toEqual({ id: String(started.id), phase: 'filling' });
+    expect(crashedAt).toBeGreaterThan(0n);
+    expect(crashedAt).toBeLessThan(BigInt(head));
+    expect(await site.ledger.stop()).toBe(0);
+
+    // 4. Restarted, the projector role picks the same rebuild up and finishes it.
+    site.ledger = await startLedgerProcess(env);
+    const finishBy = Date.now() + 120_000;
+    for (let row = await rebuildRow(); row?.phase !== 'done'; row = await rebuildRow()) {
+      if (row?.phase === 'failed' || Date.now() > finishBy) throw new Error(`rebuild did not finish: ${JSON.stringify(row)}`);
+      await sleep(100);
+    }
+    expect((await rebuildRow())?.id).toBe(String(started.id));
+    expect((await projections(site.ledger)).items[0]).toMatchObject({ version: 2 });
+
+    // 5. Once both versions are at the head, they hold the same rows.
+    const levelBy = Date.now() + 60_000;
+    while (!((await checkpointOf(1)) === head && (await checkpointOf(2)) === head)) {
+      if (Date.now() > levelBy) throw new Error('versions did not level');
+      await sleep(100);
+    }
+    const digest = async (table: string, key: string) =>
+      (await query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(string_agg(${key}, ',' ORDER BY ${key})) AS h FROM ${table}`))[0];
+    const stateKey = 'conversation_id || fold_key || state::text';
+    expect(await digest('interactions__v2', stateKey)).toEqual(await digest('interactions__v1', stateKey));
+    expect(await digest('interaction_events__v2', 'event_id::text')).toEqual(await digest('interaction_events__v1', 'event_id::text'));
+    expect((await digest('interactions__v2', 'conversation_id'))?.n).toBe(traffic.conversations.length);
+    expect(await site.ledger.stop()).toBe(0);
+    site.ledger = null;
+  });
+});
+
+/** A data folder (embedded PostgreSQL) or, with DATABASE_URL, a fresh database; whatever still runs is killed after. */
+function crashSite(prefix: string, databaseName: string) {
+  const site = {
+    dataDir: mkdtempSync(path.join(os.tmpdir(), prefix)),
+    database: null as TestDatabase | null,
+    ledger: null as LedgerProcess | null,
+    async env(): Promise<Record<string, string>> {
+      if (process.env.DATABASE_URL) site.database = await createTestDatabase(databaseName);
+      return site.database ? { DATABASE_URL: site.database.url } : { LEDGER_DATA_DIR: site.dataDir };
+    },
+  };
+  afterAll(async () => {
+    await site.ledger?.kill9('group');
+    await site.database?.drop();
+    rmSync(site.dataDir, { recursive: true, force: true });
+  });
+  return site;
 }
