@@ -157,7 +157,7 @@ describe('query API', () => {
       expect(body.items[2]).toEqual({
         conversationId: A, startedAt: iso(T0), endedAt: iso(T0 + 231 * S), mediaType: 'voice', direction: 'inbound', phase: 'ended',
         ani: 'tel:+13175550100', dnis: 'tel:+18005550199', queueIds: [SALES], userIds: [AGENT_1], wrapupCodes: ['wc-sale'], disconnectType: 'peer',
-        acdOutcome: 'ANSWERED', abandoned: false, eventCount: 12,
+        acdOutcome: 'ANSWERED', abandoned: false, eventCount: 12, stale: false,
         metrics: { tIvr: 20_000, tAcd: 20_000, tAlert: 5_000, tTalk: 130_000, tHeld: 30_000, tAcw: 30_000, tHandle: 190_000, nTransferred: 0, abandoned: false },
       });
       expect(body.items[2]).not.toHaveProperty('state');

@@ -114,6 +114,11 @@ describe('dead letters of a rebuild', () => {
     for (const id of healthy) {
       expect((await call('GET', `/v1/interactions/${id}`)).body).toMatchObject({ stale: false, state: { extensions: { sentimentScore: 0.5 } } });
     }
+    // Lists say so too.
+    const listed = (await call('GET', '/v1/interactions?limit=100')).body.items as Json[];
+    expect(Object.fromEntries(listed.map((item) => [item.conversationId, item.stale]))).toEqual(
+      Object.fromEntries([poisoned, ...healthy].map((id) => [id, id === poisoned])),
+    );
   });
 
   it('a retry while the cause persists parks the events again and counts the attempt', async () => {

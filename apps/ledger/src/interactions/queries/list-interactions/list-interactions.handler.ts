@@ -27,13 +27,14 @@ interface InteractionRow {
   acd_outcome: string | null;
   abandoned: boolean;
   event_count: number;
+  stale: boolean;
   metrics: InteractionMetrics | null;
   /** With activeAt: the current state when it is already the state at activeAt. */
   state_at?: InteractionState | null;
 }
 
 const COLUMNS = `conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, started_at, ended_at, media_type, direction,
-  phase, ani, dnis, queue_ids, user_ids, wrapup_codes, disconnect_type, acd_outcome, abandoned, event_count,
+  phase, ani, dnis, queue_ids, user_ids, wrapup_codes, disconnect_type, acd_outcome, abandoned, event_count, stale,
   state->'metrics' AS metrics`;
 
 /** Phone numbers are stored as Genesys sends them (`tel:+1317...`); a bare number matches its `tel:` form too. */
@@ -121,6 +122,7 @@ function toItem(row: InteractionRow): InteractionListItem {
     acdOutcome: row.acd_outcome,
     abandoned: row.abandoned,
     eventCount: row.event_count,
+    stale: row.stale,
     metrics: row.metrics ?? emptyMetrics(),
   };
 }

@@ -18,6 +18,8 @@ export interface InteractionListItem {
   acdOutcome: string | null;
   abandoned: boolean;
   eventCount: number;
+  /** Events of this interaction are parked in dead_letters: the state may be missing them. */
+  stale: boolean;
   metrics: InteractionMetrics;
   /** Only with `activeAt`: the interaction's state at that instant. */
   state?: InteractionState;

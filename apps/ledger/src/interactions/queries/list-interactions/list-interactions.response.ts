@@ -18,6 +18,8 @@ export class InteractionListItemDto {
   @ApiProperty({ type: String, nullable: true, example: 'ANSWERED' }) acdOutcome!: string | null;
   @ApiProperty() abandoned!: boolean;
   @ApiProperty({ description: 'Events applied to the current state.' }) eventCount!: number;
+  @ApiProperty({ description: 'True while events of this interaction are parked as dead letters: the state may be missing them.' })
+  stale!: boolean;
   @ApiProperty({ type: InteractionMetricsDto }) metrics!: InteractionMetricsDto;
   @ApiPropertyOptional({ type: InteractionStateDto, description: 'Only with activeAt: the state at that instant.' })
   state?: InteractionStateDto;
