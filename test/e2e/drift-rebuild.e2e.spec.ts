@@ -165,4 +165,17 @@ describe('a drift scenario: new field → drift report → projection v+1 → au
       expect((await get(`/v1/interactions/${id}/state`)).body.state).toEqual(state);
     }
   });
+
+  it('v1, still followed for rollback, projects those events with its own code: rolled back to, it has them without the field', async () => {
+    expect(await post('/v1/admin/projections/interactions/rollback')).toMatchObject({ status: 200, body: { version: 1, previousVersion: 2 } });
+    await projectedAtHead();
+    for (const id of later.ids) {
+      const state = await stateOf(id);
+      expect(state).toMatchObject({ conversationId: id, phase: 'ended' });
+      expect(state).not.toHaveProperty('extensions');
+    }
+    expect(await post('/v1/admin/projections/interactions/rollback')).toMatchObject({ status: 200, body: { version: 2, previousVersion: 1 } });
+    for (const id of later.ids) expect((await stateOf(id)).extensions).toEqual(expectedExtensions(later.scores, id));
+  });
 });
+

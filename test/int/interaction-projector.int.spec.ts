@@ -5,8 +5,8 @@ import { InteractionProjector, applyInteractionBatch, INTERACTIONS_PROJECTION } 
 import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
 import { appendCanonical, createStoreDatabase, dumpReadModels, toCanonicalEvents, truncateReadModels, type StoreDatabase } from '../support/pipeline';
 
-async function runUntilCaughtUp(db: StoreDatabase): Promise<void> {
-  const projector = new InteractionProjector(db.store, { connectionString: db.database.url, batchSize: 97 });
+async function runUntilCaughtUp(db: StoreDatabase, connectionString = db.database.url): Promise<void> {
+  const projector = new InteractionProjector(db.store, { connectionString, batchSize: 97 });
   projector.start();
   const head = (await db.store.headPosition())?.toString();
   const deadline = Date.now() + 60_000;
@@ -76,3 +76,46 @@ describe('interaction projector', () => {
     expect(await dumpReadModels(db.database.url)).toEqual(before);
   });
 });
+
+describe('timeline bodies: copied inside PostgreSQL or sent as JSON', () => {
+  let db: StoreDatabase;
+  const traffic = generateTraffic({ seed: 8, conversations: 30, startTime: new Date('2026-03-03T09:00:00Z') });
+  const timeline = async () => {
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      const rows = await client.query(
+        'SELECT event_id, conversation_id, event_type, event_time, received_at, position::text, data::text, metadata::text FROM interaction_events ORDER BY event_id',
+      );
+      return rows.rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createStoreDatabase();
+    await appendCanonical(db.store, toCanonicalEvents(traffic.deliveries));
+    // A stored event without a body: the fold sees {} either way.
+    const [first] = traffic.conversations;
+    await db.store.appendToStream(`interaction-${first?.conversationId}`, [
+      { eventId: '00000000-0000-4000-8000-00000000b0d1', eventType: 'v2.detail.events.conversation.{id}.attributes', data: null, metadata: { topicVersion: '2' } },
+    ]);
+  });
+  afterAll(async () => db?.dispose());
+
+  it('store the same rows, a null body included', async () => {
+    // Same database as the store: the projector copies bodies from ledger_events.
+    await runUntilCaughtUp(db);
+    const copied = await timeline();
+    const projected = await dumpReadModels(db.database.url);
+    // Another connection string for the same database: the projector cannot assume it, and sends bodies as JSON.
+    await truncateReadModels(db.database.url);
+    await runUntilCaughtUp(db, `${db.database.url}${db.database.url.includes('?') ? '&' : '?'}application_name=timeline-as-json`);
+    expect(await timeline()).toEqual(copied);
+    expect(await dumpReadModels(db.database.url)).toEqual(projected);
+    expect(copied.find((row) => row.event_id === '00000000-0000-4000-8000-00000000b0d1')).toMatchObject({ data: '{}' });
+    expect(copied.length).toBeGreaterThan(traffic.conversations.length * 10);
+  });
+});
+

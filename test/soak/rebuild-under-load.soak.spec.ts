@@ -22,7 +22,8 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
   let db: Client;
   const conversations = Math.ceil(EVENTS / 40);
   const history = generateTraffic({ seed: 61, conversations, startTime: new Date('2026-01-05T00:00:00Z'), targetEventsPerConversation: 40, meanGapMs: 2000 });
-  const live = generateTraffic({ seed: 62, conversations: 2000, startTime: new Date('2026-03-05T00:00:00Z') });
+  // Enough live traffic to keep 500 events/s going for ten minutes, however long the rebuild takes.
+  const live = generateTraffic({ seed: 62, conversations: 10_000, startTime: new Date('2026-03-05T00:00:00Z'), targetEventsPerConversation: 30 });
   const get = async (path: string) => {
     const response = await fetch(`${ledger.url}${path}`);
     return { status: response.status, body: (await response.json()) as Json };

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/c
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   INTERACTIONS_PROJECTION,
+  extensionsFor,
   interactionTables,
+  physicalCodeVersion,
   retryDeadLetter,
   type DeadLetterRow,
   type InteractionProjectionDefinition,
@@ -54,8 +56,14 @@ export class DeadLettersController {
   @ApiOperation({ summary: "Replay the conversation's parked events in order; they stay parked (attempt counted) if the cause persists" })
   async retry(@Param('id') id: string) {
     if (!/^\d{1,18}$/.test(id)) throw new ApiError(400, 'QUERY.INVALID_PARAMETER', 'path parameter "id" must be a dead letter id (an integer)', { parameter: 'id' });
-    const { extensions } = this.definition;
-    const outcome = await retryDeadLetter(this.database.pool, (version) => ({ ...INTERACTIONS_PROJECTION, version, tables: interactionTables(version), extensions }), id);
+    // Folded as the parked events' version folds them: with the extensions of the code that built it.
+    const targetFor = async (version: number) => ({
+      ...INTERACTIONS_PROJECTION,
+      version,
+      tables: interactionTables(version),
+      extensions: extensionsFor(this.definition, await physicalCodeVersion(this.database.pool, 'interactions', version)),
+    });
+    const outcome = await retryDeadLetter(this.database.pool, targetFor, id);
     if (outcome.outcome === 'not-found') throw new ApiError(404, 'DEAD_LETTER.NOT_FOUND', `no dead letter ${id}`, { id });
     return outcome;
   }

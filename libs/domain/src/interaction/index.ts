@@ -4,7 +4,7 @@ export { parseEventKind, kindRank } from './event-kind';
 export type { EventKind, SnapshotScope } from './event-kind';
 export { compareFoldOrder, foldSortKey, foldTime } from './fold-order';
 export { evolve, evolveAll, evolveWith, foldInteraction } from './evolve';
-export type { FoldExtension } from './fold-extension';
+export { NO_EXTENSIONS, type FoldExtension } from './fold-extension';
 export { normaliseDirection, normaliseDisconnectType, normaliseMediaType, isTransferDisconnect } from './casing';
 export { queueContributions, intervalStartOf } from './queue-contributions';
 export type { QueueContribution, QueueContributionOptions } from './queue-contributions';

@@ -56,6 +56,22 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
     [...new Set(requests.map((request) => request.streamId))].sort(),
     allIds,
   );
+  // A request expecting a revision it seems to miss may be a retry racing its own original, whose events committed
+  // while this batch waited for the stream lock: the lookup above saw the snapshot from before that wait. A new
+  // statement sees them, so look again before calling it a conflict (rare: only on an apparent mismatch).
+  const doubtful = requests.filter(
+    (request) =>
+      request.expectedRevision !== undefined &&
+      request.expectedRevision !== 'any' &&
+      !revisionMatches(request.expectedRevision, revisions.get(request.streamId) ?? -1n) &&
+      request.events.some((event) => !stored.has(event.eventId)),
+  );
+  if (doubtful.length > 0) {
+    const again = await client.query<{ event_id: string }>('SELECT event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])', [
+      doubtful.flatMap((request) => request.events.map((event) => event.eventId)),
+    ]);
+    for (const row of again.rows) stored.add(row.event_id);
+  }
   const rows: PlannedRow[] = [];
   const outcomes: AppendOutcome[] = requests.map((request) => {
     const current = revisions.get(request.streamId) ?? -1n;

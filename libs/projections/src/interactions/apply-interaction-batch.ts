@@ -156,11 +156,15 @@ function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: 
   const columns = 'event_id, conversation_id, event_type, event_time, received_at, position, data, metadata';
   if (target.storeEventsTable) {
     // Only what the projector derived travels; bodies are copied from the stored event (json to json: no parsing).
+    // A stored null body becomes {} as on the other path (toTimelineRow).
     return client.query<{ event_id: string }>(
       `INSERT INTO ${target.tables.events} (${columns})
-       SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, e.position, e.data, e.metadata
+       SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, r.position,
+              CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END, e.metadata
        FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_time timestamptz, received_at timestamptz, position bigint)
-       JOIN ${target.storeEventsTable} e ON e.position = r.position
+       -- LEFT: an event missing from the store (it cannot be: it was just read from there) fails the NOT NULL columns
+       -- loudly instead of being counted as already applied.
+       LEFT JOIN ${target.storeEventsTable} e ON e.position = r.position
        ON CONFLICT (event_id) DO NOTHING
        RETURNING event_id`,
       [

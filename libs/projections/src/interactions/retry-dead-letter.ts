@@ -12,7 +12,11 @@ export type DeadLetterRetryOutcome =
  * it). If the cause is fixed they are applied and the row is no longer stale; if not, they stay parked and the
  * attempt is counted — never a silent skip.
  */
-export async function retryDeadLetter(pool: Pool, targetFor: (version: number) => ProjectionTarget, id: string): Promise<DeadLetterRetryOutcome> {
+export async function retryDeadLetter(
+  pool: Pool,
+  targetFor: (version: number) => ProjectionTarget | Promise<ProjectionTarget>,
+  id: string,
+): Promise<DeadLetterRetryOutcome> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -22,7 +26,7 @@ export async function retryDeadLetter(pool: Pool, targetFor: (version: number) =
       await client.query('ROLLBACK');
       return { outcome: 'not-found' };
     }
-    const target = targetFor(letter.version);
+    const target = await targetFor(letter.version);
     const parked = await client.query<DeadLetterRow>(
       `SELECT * FROM dead_letters WHERE projection = $1 AND version = $2 AND conversation_id = $3 AND status = 'parked'
        ORDER BY position FOR UPDATE`,

@@ -9,8 +9,8 @@ import {
   interactionTables,
   pointViewsSql,
 } from '../interactions/interaction-tables';
-import { DEFAULT_INTERACTION_PROJECTION, type InteractionProjectionDefinition } from '../interactions/interaction-projection-definition';
-import { readRebuildRows, type RebuildRow } from './rebuild-rows';
+import { DEFAULT_INTERACTION_PROJECTION, extensionsFor, type InteractionProjectionDefinition } from '../interactions/interaction-projection-definition';
+import { physicalCodeVersion, readRebuildRows, type RebuildRow } from './rebuild-rows';
 
 export interface ProjectionManagerOptions {
   connectionString: string;
@@ -63,7 +63,7 @@ export class ProjectionManager {
 
   async start(): Promise<void> {
     const versions = await this.versions();
-    this.follow(versions.active_version);
+    await this.follow(versions.active_version);
     if (versions.previous_version !== null) await this.expireOrFollowPrevious(versions);
     if (this.codeVersion > versions.active_code_version) {
       await requestRebuild(this.pool, 'interactions', this.codeVersion, `code version ${this.codeVersion} > active ${versions.active_code_version}`).catch(
@@ -88,24 +88,30 @@ export class ProjectionManager {
     return new Map([...this.projectors].map(([version, projector]) => [version, projector.status()]));
   }
 
-  private follow(version: number): InteractionProjector | undefined {
-    let projector = this.projectors.get(version);
-    // A tick that was under way when stop() began must not start anything new.
-    if (!projector && !this.stopped) {
-      projector = new InteractionProjector(this.store, {
-        connectionString: this.options.connectionString,
-        version,
-        batchSize: 10_000,
-        extensions: this.definition.extensions,
-        ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
-        onCommitted: (changed) => {
-          if (this.activeVersion === version) this.options.onCommitted?.(changed);
-        },
-        ...(this.options.onError ? { onError: this.options.onError } : {}),
-      });
-      this.projectors.set(version, projector);
-      projector.start();
-    }
+  /**
+   * Runs a projector for a physical version (once). It folds with the extensions of the code version that built it
+   * (`codeVersion`, looked up when not given): a version serving or kept for rollback while a newer code rebuilds
+   * beside it must not take on the new code's extensions.
+   */
+  private async follow(version: number, codeVersion?: number): Promise<InteractionProjector | undefined> {
+    const running = this.projectors.get(version);
+    if (running) return running;
+    const builtBy = codeVersion ?? (await physicalCodeVersion(this.pool, 'interactions', version));
+    // A tick that was under way when stop() began must not start anything new; nor a second call meanwhile.
+    if (this.stopped || this.projectors.has(version)) return this.projectors.get(version);
+    const projector = new InteractionProjector(this.store, {
+      connectionString: this.options.connectionString,
+      version,
+      batchSize: 10_000,
+      extensions: extensionsFor(this.definition, builtBy),
+      ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
+      onCommitted: (changed) => {
+        if (this.activeVersion === version) this.options.onCommitted?.(changed);
+      },
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
+    this.projectors.set(version, projector);
+    projector.start();
     return projector;
   }
 
@@ -116,7 +122,7 @@ export class ProjectionManager {
     try {
       const versions = await this.versions();
       this.activeVersion = versions.active_version;
-      this.follow(versions.active_version);
+      await this.follow(versions.active_version);
       await this.expireOrFollowPrevious(versions);
       const running = (await readRebuildRows(this.pool, 'interactions')).find((row) => !['done', 'failed', 'cancelled'].includes(row.phase));
       if (running) {
@@ -136,7 +142,7 @@ export class ProjectionManager {
       if (rebuild.phase === 'requested' || rebuild.phase === 'filling') {
         await this.setPhase(rebuild.id, 'filling');
         for (const statement of createInteractionTablesSql(version)) await this.pool.query(statement);
-        const projector = this.follow(version);
+        const projector = await this.follow(version, rebuild.code_version);
         if (!projector) return;
         log('rebuild filling', { version });
         await this.until(() => projector.status().phase === 'live');
@@ -203,7 +209,7 @@ export class ProjectionManager {
     const previous = versions.previous_version;
     if (previous === null || previous === versions.active_version) return;
     if (Date.now() - versions.switched_at.getTime() < (this.options.graceMs ?? 3_600_000)) {
-      this.follow(previous);
+      await this.follow(previous);
       return;
     }
     await this.retire(previous);

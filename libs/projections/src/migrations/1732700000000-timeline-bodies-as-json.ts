@@ -21,8 +21,9 @@ export class TimelineBodiesAsJson1732700000000 implements MigrationInterface {
     const tables: { table_name: string }[] = await queryRunner.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name ~ '^interaction_events__v[0-9]+$'",
     );
+    // Locked: a swap committing meanwhile (another instance, during a rolling deploy) would leave this view behind.
     const active: { active_version: number }[] = await queryRunner.query(
-      "SELECT active_version FROM projection_versions WHERE projection = 'interactions'",
+      "SELECT active_version FROM projection_versions WHERE projection = 'interactions' FOR UPDATE",
     );
     await queryRunner.query('DROP VIEW IF EXISTS interaction_events');
     for (const { table_name } of tables) {
