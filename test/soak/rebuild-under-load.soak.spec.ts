@@ -73,12 +73,15 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
       await Promise.all(inFlight);
     };
     const latencies: number[] = [];
+    // When each query was sent, with its latency: the report splits latencies by the rebuild phase they began in.
+    const samples: { sentAt: number; ms: number }[] = [];
     const queryLoad = openLoop(QUERIES_PER_SECOND, async (n) => {
       const path = n % 2 === 0 ? `/v1/interactions/${ids[n % ids.length]}` : '/v1/interactions?limit=20&phase=ended';
       const sent = Date.now();
       try {
         const { status, body } = await get(path);
         latencies.push(Date.now() - sent);
+        samples.push({ sentAt: sent, ms: Date.now() - sent });
         if (status !== 200 || (n % 2 === 1 && body.items.length === 0)) failures.push(`${path}: ${status}`);
       } catch (error) {
         failures.push(`${path}: ${String(error)}`);
@@ -107,15 +110,24 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
     const started = Date.now();
     expect((await fetch(`${ledger.url}/v1/admin/projections/interactions/rebuild`, { method: 'POST' })).status).toBe(202);
     let rebuild: Json = {};
-    for (const deadline = Date.now() + 30 * 60_000; Date.now() < deadline; await sleep(500)) {
+    const phases: { phase: string; from: number }[] = [];
+    for (const deadline = Date.now() + 30 * 60_000; Date.now() < deadline; await sleep(250)) {
       rebuild = (await get('/v1/admin/projections')).body.items[0].rebuild;
+      if (phases.at(-1)?.phase !== rebuild.phase) phases.push({ phase: rebuild.phase, from: Date.now() });
       if (rebuild.phase === 'done' || rebuild.phase === 'failed') break;
     }
     const seconds = (Date.now() - started) / 1000;
     running = false;
     await Promise.all([queryLoad, ingestLoad]);
     latencies.sort((a, b) => a - b);
-    const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    const percentile = (p: number, sorted = latencies) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+    const byPhase = Object.fromEntries(
+      phases.map(({ phase, from }, index) => {
+        const until = phases[index + 1]?.from ?? Infinity;
+        const inPhase = samples.filter((sample) => sample.sentAt >= from && sample.sentAt < until).map((sample) => sample.ms).sort((a, b) => a - b);
+        return [phase, { seconds: Math.round(((Number.isFinite(until) ? until : Date.now()) - from) / 100) / 10, queries: inPhase.length, p50Ms: percentile(50, inPhase), p99Ms: percentile(99, inPhase) }];
+      }),
+    );
     console.log(
       JSON.stringify({
         soak: 'rebuild',
@@ -129,6 +141,7 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
         queryP99Ms: percentile(99),
         liveEventsPerSecond: Math.round(livePosted / seconds),
         failures: failures.length,
+        byPhase,
       }),
     );
 
