@@ -64,8 +64,11 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
 
     // What the crash left behind, read before any projector runs again.
     ledger = site.ledger = await startLedgerProcess({ ...env, LEDGER_ROLES: 'api' });
-    const checkpointAfterCrash = await queryOne(ledger.databaseUrl as string, "SELECT position::text AS position FROM projection_checkpoints WHERE projection = 'interactions'");
-    const head = await queryOne(ledger.databaseUrl as string, 'SELECT max(position)::text AS position FROM ledger_events');
+    const [checkpointAfterCrash] = await queryRows<{ position: string }>(
+      ledger.databaseUrl as string,
+      "SELECT position::text AS position FROM projection_checkpoints WHERE projection = 'interactions'",
+    );
+    const [head] = await queryRows<{ position: string }>(ledger.databaseUrl as string, 'SELECT max(position)::text AS position FROM ledger_events');
     expect(await ledger.stop()).toBe(0);
 
     // 3. Restart the projector: it must resume from its checkpoint and catch up.
@@ -105,11 +108,12 @@ describe('projector killed with SIGKILL in the middle of catch-up', () => {
   });
 });
 
-async function queryOne(connectionString: string, sql: string): Promise<{ position: string } | undefined> {
+/** The rows of one query, on a connection of its own (the embedded server lives only while a ledger runs). */
+async function queryRows<Row extends object>(connectionString: string, sql: string, params: unknown[] = []): Promise<Row[]> {
   const client = new Client({ connectionString });
   await client.connect();
   try {
-    return (await client.query<{ position: string }>(sql)).rows[0];
+    return (await client.query<Row>(sql, params)).rows;
   } finally {
     await client.end();
   }
@@ -121,16 +125,8 @@ describe('a blue-green rebuild killed with SIGKILL while it fills the next versi
   it('resumes the same rebuild from its own checkpoint on restart, swaps, and the new version equals the old', async () => {
     const env = { ...(await site.env()), LEDGER_ROLES: 'api,projector' };
     const traffic = generateTraffic({ seed: 12, conversations: 1000, startTime: new Date('2026-05-05T08:00:00Z'), targetEventsPerConversation: 40 });
-    // The embedded server lives only while a ledger runs (and may move port): connect to the current one.
-    const query = async <Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> => {
-      const client = new Client({ connectionString: site.ledger?.databaseUrl as string });
-      await client.connect();
-      try {
-        return (await client.query<Row>(sql, params)).rows;
-      } finally {
-        await client.end();
-      }
-    };
+    // The embedded server lives only while a ledger runs (and may move port): query the current one.
+    const query = <Row extends object>(sql: string, params: unknown[] = []) => queryRows<Row>(site.ledger?.databaseUrl as string, sql, params);
     const checkpointOf = async (version: number) =>
       (await query<{ position: string }>("SELECT position::text AS position FROM projection_checkpoints WHERE projection = 'interactions' AND version = $1", [version]))[0]?.position;
     const rebuildRow = async () =>

@@ -72,7 +72,6 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
       }
       await Promise.all(inFlight);
     };
-    const latencies: number[] = [];
     // When each query was sent, with its latency: the report splits latencies by the rebuild phase they began in.
     const samples: { sentAt: number; ms: number }[] = [];
     const queryLoad = openLoop(QUERIES_PER_SECOND, async (n) => {
@@ -80,7 +79,6 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
       const sent = Date.now();
       try {
         const { status, body } = await get(path);
-        latencies.push(Date.now() - sent);
         samples.push({ sentAt: sent, ms: Date.now() - sent });
         if (status !== 200 || (n % 2 === 1 && body.items.length === 0)) failures.push(`${path}: ${status}`);
       } catch (error) {
@@ -119,7 +117,7 @@ describe(`rebuild of ${EVENTS} events under query and ingest load`, () => {
     const seconds = (Date.now() - started) / 1000;
     running = false;
     await Promise.all([queryLoad, ingestLoad]);
-    latencies.sort((a, b) => a - b);
+    const latencies = samples.map((sample) => sample.ms).sort((a, b) => a - b);
     const percentile = (p: number, sorted = latencies) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
     const byPhase = Object.fromEntries(
       phases.map(({ phase, from }, index) => {

@@ -154,54 +154,36 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
 /** Timeline rows, idempotent by event id; resolves with the ids that were new. */
 function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]) {
   const columns = 'event_id, conversation_id, event_type, event_time, received_at, position, data, metadata';
-  if (target.storeEventsTable) {
-    // Only what the projector derived travels; bodies are copied from the stored event (json to json: no parsing).
-    // A stored null body becomes {} as on the other path (toTimelineRow).
-    return client.query<{ event_id: string }>(
-      `INSERT INTO ${target.tables.events} (${columns})
-       SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, r.position,
+  const copyBodies = target.storeEventsTable !== undefined;
+  // One JSON document rather than parallel arrays: PostgreSQL parses it once, with no array-literal escaping. When
+  // the store's table is at hand, only what the projector derived travels; bodies are copied from the stored event.
+  const document = JSON.stringify(
+    timeline.map((row) => ({
+      event_id: row.eventId,
+      conversation_id: row.conversationId,
+      event_time: row.eventTime,
+      received_at: row.receivedAt,
+      position: row.position,
+      ...(copyBodies ? {} : { event_type: row.eventType, data: row.data, metadata: row.metadata }),
+    })),
+  );
+  const source = copyBodies
+    ? // json to json: no parsing. A stored null body becomes {} as on the other path (toTimelineRow). LEFT: an event
+      // missing from the store (it cannot be: it was just read from there) fails the NOT NULL columns loudly
+      // instead of being counted as already applied.
+      `SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, r.position,
               CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END, e.metadata
        FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_time timestamptz, received_at timestamptz, position bigint)
-       -- LEFT: an event missing from the store (it cannot be: it was just read from there) fails the NOT NULL columns
-       -- loudly instead of being counted as already applied.
-       LEFT JOIN ${target.storeEventsTable} e ON e.position = r.position
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING event_id`,
-      [
-        JSON.stringify(
-          timeline.map((row) => ({
-            event_id: row.eventId,
-            conversation_id: row.conversationId,
-            event_time: row.eventTime,
-            received_at: row.receivedAt,
-            position: row.position,
-          })),
-        ),
-      ],
-    );
-  }
-  // One JSON document rather than eight parallel arrays: PostgreSQL parses it once, with no array-literal escaping.
+       LEFT JOIN ${target.storeEventsTable} e ON e.position = r.position`
+    : `SELECT ${columns}
+       FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
+                                             received_at timestamptz, position bigint, data json, metadata json)`;
   return client.query<{ event_id: string }>(
     `INSERT INTO ${target.tables.events} (${columns})
-     SELECT ${columns}
-     FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
-                                           received_at timestamptz, position bigint, data json, metadata json)
+     ${source}
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
-    [
-      JSON.stringify(
-        timeline.map((row) => ({
-          event_id: row.eventId,
-          conversation_id: row.conversationId,
-          event_type: row.eventType,
-          event_time: row.eventTime,
-          received_at: row.receivedAt,
-          position: row.position,
-          data: row.data,
-          metadata: row.metadata,
-        })),
-      ),
-    ],
+    [document],
   );
 }
 
