@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EVENT_STORE, PostgresEventStore, runMigrations, type AppendRequest, type EventStore } from '@ledger/event-store';
 import { Logger } from 'nestjs-pino';
 import { Client } from 'pg';
@@ -11,6 +10,7 @@ import { loadLedgerConfig } from '../../apps/ledger/src/config/ledger-config';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { IngestGate } from '../../apps/ledger/src/ingest/ingest-gate';
 import { LedgerModule } from '../../apps/ledger/src/ledger.module';
+import { ledgerAppOptions, ledgerHttpAdapter, type LedgerApp } from '../../apps/ledger/src/ledger-app';
 import { GenesysSimulator } from '../support/genesys-sim/genesys-sim';
 import { conversationScript } from '../support/genesys-sim/sim-script';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -43,7 +43,7 @@ class ThrottledStore implements EventStore {
 interface ThrottledLedger {
   url: string;
   database: TestDatabase;
-  app: NestExpressApplication;
+  app: LedgerApp;
   close(): Promise<void>;
 }
 
@@ -56,7 +56,7 @@ async function startThrottledLedger(env: Record<string, string>, delayMs: (event
     .overrideProvider(EVENT_STORE)
     .useFactory({ factory: () => new ThrottledStore(new PostgresEventStore({ connectionString: database.url, poolSize: 10 }), delayMs) })
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<LedgerApp>(ledgerHttpAdapter(), ledgerAppOptions);
   app.useLogger(app.get(Logger));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -1,7 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { loadLedgerConfig, type LedgerConfig } from '../../apps/ledger/src/config/ledger-config';
-import { createLedgerApp, type LedgerAppOverrides } from '../../apps/ledger/src/ledger-app';
+import { createLedgerApp, type LedgerApp, type LedgerAppOverrides } from '../../apps/ledger/src/ledger-app';
 import { runMigrations } from '@ledger/event-store';
 import { startSuiteEventStore } from './esdb/suite-event-store';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -9,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export interface RunningLedger {
   readonly url: string;
   readonly database: TestDatabase;
-  readonly app: NestExpressApplication;
+  readonly app: LedgerApp;
   /**
    * A deploy: closes this app and boots another on the same database and event store, with `overrides` (none:
    * what the code ships). Close the one it returns; this one is done.

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { toApiError } from './api-error';
 
 /** Renders every error as `{"error": {code, message, details}}`; unexpected ones are logged and hidden. */
@@ -7,25 +7,26 @@ import { toApiError } from './api-error';
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('api');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (response.headersSent) return;
+    const http = this.adapterHost.httpAdapter;
+    const response: unknown = host.switchToHttp().getResponse();
+    if (http.isHeadersSent(response)) return;
     const apiError = toApiError(exception);
     if (apiError) {
-      for (const [name, value] of Object.entries(apiError.headers)) response.setHeader(name, value);
-      response.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, details: apiError.details } });
+      for (const [name, value] of Object.entries(apiError.headers)) http.setHeader(response, name, value);
+      http.reply(response, { error: { code: apiError.code, message: apiError.message, details: apiError.details } }, apiError.status);
       return;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-      response.status(status).json({ error: { code: `HTTP.${status}`, message, details: {} } });
+      http.reply(response, { error: { code: `HTTP.${status}`, message, details: {} } }, status);
       return;
     }
     this.logger.error({ err: exception }, 'unhandled error');
-    response
-      .status(HttpStatus.INTERNAL_SERVER_ERROR)
-      .json({ error: { code: 'INTERNAL', message: 'internal error; see the server log', details: {} } });
+    http.reply(response, { error: { code: 'INTERNAL', message: 'internal error; see the server log', details: {} } }, HttpStatus.INTERNAL_SERVER_ERROR);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
 import { IngestGate } from './ingest-gate';
@@ -31,7 +31,7 @@ export class IngestController {
   })
   @ApiHeader({ name: 'X-Ledger-Signature', required: false, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">' })
   @ApiAcceptedResponse({ description: '{accepted, duplicates, filtered, rejected: [{index, code, message}]}' })
-  async ingestGenesys(@Req() request: Request): Promise<IngestResult> {
+  async ingestGenesys(@Req() request: FastifyRequest): Promise<IngestResult> {
     const authorisation = this.countRefusal(() => this.auth.authorise(request.headers));
     if (this.gate.isSaturated) {
       // Refused before the body is read: a saturated ledger spends nothing on what it will not keep.
@@ -45,7 +45,7 @@ export class IngestController {
         { 'retry-after': String(retryAfter) },
       );
     }
-    const raw = await readRawBody(request, this.config.ingest.maxBodyBytes);
+    const raw = await readRawBody(request.raw, this.config.ingest.maxBodyBytes);
     if (authorisation.kind === 'signature-required') this.countRefusal(() => this.auth.verifySignature(request.headers, raw));
     return this.ingestService.ingest(raw.toString('utf8'), request.headers['content-type'], 'webhook');
   }

@@ -1,10 +1,10 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { INGEST_ERROR_CODES } from '@ledger/domain';
 import { ApiError } from '../common/api-error';
 
 /** Reads the request body as bytes (signatures are over the bytes), refusing more than `limit` bytes (413) before buffering it all. */
-export async function readRawBody(request: Request, limit: number): Promise<Buffer> {
+export async function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(declared, limit);
   try {
