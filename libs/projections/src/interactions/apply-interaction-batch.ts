@@ -51,7 +51,8 @@ export interface AppliedBatch {
   changed: InteractionState[];
 }
 
-interface ExistingRow {
+/** What the read model holds for a conversation: where an incremental fold carries on from. */
+export interface StoredInteraction {
   conversation_id: string;
   state: InteractionState;
   fold_key: string;
@@ -60,45 +61,103 @@ interface ExistingRow {
 }
 
 /**
+ * What the caller already knows of stored interactions (the pipelined projector's cache of the batches it planned):
+ * a row, `'refold'` when it is being decided by a batch not yet committed (only a re-fold from the timeline after that
+ * commit is right), or undefined to read it from the table.
+ */
+export type KnownInteractions = (conversationId: string) => StoredInteraction | 'refold' | undefined;
+
+/** A batch planned (timeline insert sent, states folded) and not yet written. See `planInteractionBatch`. */
+export interface PlannedBatch {
+  readonly timeline: TimelineRow[];
+  readonly candidates: Map<string, TimelineRow[]>;
+  readonly existingById: Map<string, StoredInteraction>;
+  readonly insertion: Promise<{ rows: { event_id: string }[] }>;
+  readonly planned: PlannedStates | null;
+  readonly foldError: unknown;
+  /** Conversations the plan re-folds because a batch still in flight decides them (`'refold'`). */
+  readonly forcedRefold: ReadonlySet<string>;
+}
+
+export interface FinishedBatch extends AppliedBatch {
+  /** The states written are those of the plan (no event was already applied, no re-plan): what a cache may keep. */
+  asPlanned: boolean;
+  /** Every conversation written, with where its fold stands now. */
+  written: StoredInteraction[];
+}
+
+/**
  * Applies a batch of stored events to the interaction read models inside the caller's transaction: timeline rows
  * (idempotent by event id), interaction states (incremental, or re-folded when an event arrives late), queue
  * contributions and the affected queue intervals. The checkpoint is the caller's, in the same transaction.
  */
 export async function applyInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[]): Promise<AppliedBatch> {
+  const plan = await planInteractionBatch(client, target, events, () => undefined);
+  if (plan === null) return { applied: 0, changed: [] };
+  const { applied, changed } = await finishInteractionBatch(client, target, plan);
+  return { applied, changed };
+}
+
+/**
+ * First half of `applyInteractionBatch`: reads the stored states it does not know, sends the timeline insert and
+ * folds every event as new (what a catch-up sees). Writes nothing else, so the pipelined projector can run it while
+ * the previous batch is still being written on another connection. Null: no interaction event in the batch.
+ */
+export async function planInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[], known: KnownInteractions): Promise<PlannedBatch | null> {
   const { tables } = target;
   const timeline = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map(toTimelineRow);
-  if (timeline.length === 0) return { applied: 0, changed: [] };
+  if (timeline.length === 0) return null;
 
   // Every conversation of the batch (a superset of those that will change): read before the insert, in the same transaction.
   const candidates = groupNewEvents(timeline, null);
-  const existing = await client.query<ExistingRow>(
-    `SELECT conversation_id, state, fold_key, event_count, sort_time FROM ${tables.interactions}
-     WHERE conversation_id = ANY($1::text[])`,
-    [[...candidates.keys()]],
-  );
-  const existingById = new Map(existing.rows.map((row) => [row.conversation_id, row]));
+  const existingById = new Map<string, StoredInteraction>();
+  const forcedRefold = new Set<string>();
+  const unknown: string[] = [];
+  for (const conversationId of candidates.keys()) {
+    const row = known(conversationId);
+    if (row === 'refold') forcedRefold.add(conversationId);
+    else if (row) existingById.set(conversationId, row);
+    else unknown.push(conversationId);
+  }
+  if (unknown.length > 0) {
+    const existing = await client.query<StoredInteraction>(
+      `SELECT conversation_id, state, fold_key, event_count, sort_time FROM ${tables.interactions}
+       WHERE conversation_id = ANY($1::text[])`,
+      [unknown],
+    );
+    for (const row of existing.rows) existingById.set(row.conversation_id, row);
+  }
 
   // Sent now and awaited after the fold: the fold below runs while PostgreSQL inserts.
   const insertion = insertTimeline(client, target, timeline);
-  insertion.catch(() => undefined); // awaited below; a fold error must not leave it unhandled
+  insertion.catch(() => undefined); // awaited in finishInteractionBatch; a fold error must not leave it unhandled
 
-  // Speculatively fold every event of the batch as new (what a catch-up sees); redone below if some were not.
-  let byConversation = candidates;
   let planned: PlannedStates | null = null;
   let foldError: unknown = null;
   try {
-    planned = await planStates(target, candidates, existingById);
+    planned = await planStates(target, candidates, existingById, forcedRefold);
   } catch (error) {
-    foldError = error; // thrown below only if the events it saw are all new (a database error wins over it)
+    foldError = error; // thrown later only if the events it saw are all new (a database error wins over it)
   }
-  const inserted = await insertion;
+  return { timeline, candidates, existingById, insertion, planned, foldError, forcedRefold };
+}
+
+/** Second half: re-plans if some events were already applied, re-folds late conversations, writes rows and contributions. */
+export async function finishInteractionBatch(client: ClientBase, target: ProjectionTarget, plan: PlannedBatch): Promise<FinishedBatch> {
+  const { tables } = target;
+  const { timeline, candidates, existingById } = plan;
+  let byConversation = candidates;
+  let planned = plan.planned;
+  let asPlanned = true;
+  const inserted = await plan.insertion;
   const fresh = new Set(inserted.rows.map((row) => row.event_id));
   if (fresh.size !== countRows(candidates)) {
+    asPlanned = false;
     byConversation = groupNewEvents(timeline, fresh);
-    if (byConversation.size === 0) return { applied: 0, changed: [] };
-    planned = await planStates(target, byConversation, existingById);
+    if (byConversation.size === 0) return { applied: 0, changed: [], asPlanned, written: [] };
+    planned = await planStates(target, byConversation, existingById, plan.forcedRefold);
   } else if (planned === null) {
-    throw foldError;
+    throw plan.foldError;
   }
   const { states, refold } = planned;
   if (refold.length > 0) {
@@ -139,16 +198,37 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
   for (const [conversationId, rows] of byConversation) {
     lastPosition.set(conversationId, rows.reduce((max, row) => (BigInt(row.position) > BigInt(max) ? row.position : max), '0'));
   }
-  const interactionRows = [...states.entries()].map(([conversationId, entry]) => {
-    const previous = existingById.get(conversationId);
-    const rows = byConversation.get(conversationId) ?? [];
-    const sortTime = previous?.sort_time.toISOString() ?? entry.state.startedAt ?? earliest(rows) ?? new Date().toISOString();
-    return toInteractionRow(entry.state, { foldKey: entry.foldKey, eventCount: entry.eventCount, position: lastPosition.get(conversationId) ?? '0', sortTime });
-  });
+  const written = storedRows(states, byConversation, existingById);
+  const interactionRows = written.map((row) =>
+    toInteractionRow(row.state, { foldKey: row.fold_key, eventCount: row.event_count, position: lastPosition.get(row.conversation_id) ?? '0', sortTime: row.sort_time.toISOString() }),
+  );
   await upsertInteractions(client, tables.interactions, interactionRows);
   await replaceQueueContributions(client, target, [...states.values()].map((entry) => entry.state));
 
-  return { applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0), changed: [...states.values()].map((entry) => entry.state) };
+  return {
+    applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0),
+    changed: [...states.values()].map((entry) => entry.state),
+    asPlanned,
+    written,
+  };
+}
+
+/**
+ * The rows a plan will write if it commits as planned (no event already applied), and the conversations it re-folds,
+ * whose rows are only known once the batch before it has committed.
+ */
+export function plannedRows(plan: PlannedBatch): { rows: StoredInteraction[]; undecided: string[] } {
+  if (plan.planned === null) return { rows: [], undecided: [...plan.candidates.keys()] };
+  return { rows: storedRows(plan.planned.states, plan.candidates, plan.existingById), undecided: plan.planned.refold };
+}
+
+function storedRows(states: Map<string, PlannedState>, byConversation: Map<string, TimelineRow[]>, existingById: Map<string, StoredInteraction>): StoredInteraction[] {
+  return [...states.entries()].map(([conversationId, entry]) => {
+    const previous = existingById.get(conversationId);
+    // Fixed when the row is first written (the upsert keeps it), so a guess for a forced re-fold without `previous` is harmless.
+    const sortTime = previous?.sort_time ?? new Date(entry.state.startedAt ?? earliest(byConversation.get(conversationId) ?? []) ?? Date.now());
+    return { conversation_id: conversationId, state: entry.state, fold_key: entry.foldKey, event_count: entry.eventCount, sort_time: sortTime };
+  });
 }
 
 /** Timeline rows, idempotent by event id; resolves with the ids that were new. */
@@ -227,7 +307,8 @@ const FOLD_SLICE_MS = 10;
 async function planStates(
   target: ProjectionTarget,
   byConversation: Map<string, TimelineRow[]>,
-  existingById: Map<string, ExistingRow>,
+  existingById: Map<string, StoredInteraction>,
+  forcedRefold: ReadonlySet<string>,
 ): Promise<PlannedStates> {
   const states = new Map<string, PlannedState>();
   const refold: string[] = [];
@@ -236,6 +317,10 @@ async function planStates(
     if (performance.now() - sliceStarted > FOLD_SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
+    }
+    if (forcedRefold.has(conversationId)) {
+      refold.push(conversationId);
+      continue;
     }
     const { events, firstKey, lastKey } = inFoldOrder(rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)));
     if (firstKey === undefined || lastKey === undefined) continue;

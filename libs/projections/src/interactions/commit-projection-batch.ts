@@ -46,13 +46,18 @@ export async function commitProjectionBatch(
     for (const conversationEvents of byConversation.values()) await applyIsolated(client, target, conversationEvents, options.attempts, result);
   }
 
+  await saveCheckpoint(client, target, last.position, result.applied);
+  return result;
+}
+
+/** The checkpoint of `target`, in the caller's transaction (the one that wrote the rows it stands for). */
+export async function saveCheckpoint(client: ClientBase, target: ProjectionTarget, position: bigint, applied: number): Promise<void> {
   await client.query(
     `INSERT INTO projection_checkpoints (projection, version, position, events_applied) VALUES ($1, $2, $3, $4)
      ON CONFLICT (projection, version) DO UPDATE
      SET position = excluded.position, events_applied = projection_checkpoints.events_applied + excluded.events_applied, updated_at = now()`,
-    [target.name, target.version, last.position.toString(), result.applied],
+    [target.name, target.version, position.toString(), applied],
   );
-  return result;
 }
 
 /** Applies one conversation's events; on a handler error finds the first event that fails and parks it and its successors. */

@@ -2,9 +2,10 @@ import type { FoldExtension, InteractionState, UpcasterRegistry } from '@ledger/
 import { PostgresEventStore, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { Pool, type PoolClient } from 'pg';
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
-import type { ProjectionTarget } from './apply-interaction-batch';
-import { commitProjectionBatch, type CommittedBatch } from './commit-projection-batch';
-import { isDatabaseError } from './dead-letters';
+import { finishInteractionBatch, planInteractionBatch, plannedRows, type ProjectionTarget } from './apply-interaction-batch';
+import { commitProjectionBatch, saveCheckpoint, type CommittedBatch } from './commit-projection-batch';
+import { conversationOf, conversationsWithParkedEvents, isDatabaseError } from './dead-letters';
+import { PlannedInteractions } from './planned-interactions';
 import { interactionTables } from './interaction-tables';
 import { SingleWriterLock } from '../lifecycle/single-writer-lock';
 import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
@@ -40,6 +41,8 @@ export interface ProjectorStatus {
   /** Events parked in dead_letters by this run. */
   eventsParked: number;
   eventsPerSecond: number;
+  /** Pipelined batches thrown away and applied again one by one (dead letters, a failure, or a batch before them). */
+  batchesReapplied: number;
   lastError: string | null;
 }
 
@@ -52,6 +55,25 @@ export const INTERACTIONS_PROJECTION: ProjectionTarget = {
 
 /** A batch is tried this many times (with backoff) before its failing events are parked. */
 const BATCH_ATTEMPTS = 3;
+
+/** Conversations whose planned rows the projector keeps for the next batch (a state is a few KB). */
+const PLANNED_INTERACTIONS_CAPACITY = 20_000;
+
+/** A full batch on its way through the pipeline (see `InteractionProjector.startBatch`). */
+interface InFlightBatch {
+  readonly events: RecordedEvent[];
+  /** Resolves once the batch is planned: the next batch may be planned after it. */
+  readonly planned: Promise<void>;
+  /** How the pipelined attempt ended; never rejects. */
+  readonly outcome: Promise<PipelinedOutcome>;
+}
+
+type PipelinedOutcome =
+  /** `asPlanned`: the rows written are those the next batch was planned on. */
+  | { kind: 'committed'; committed: CommittedBatch; asPlanned: boolean }
+  /** Rolled back without trying: the batch before it did not commit as planned, or dead letters are involved. */
+  | { kind: 'discarded' }
+  | { kind: 'failed'; error: unknown };
 
 /** Advisory-lock key: one projector instance writes at a time; others stand by. */
 const SINGLE_WRITER_LOCK = 7244101;
@@ -71,12 +93,15 @@ export class InteractionProjector {
   private readonly retryPolicy = retry(handleAll, { maxAttempts: BATCH_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
   private readonly state: ProjectorStatus;
   private readonly rate: { at: number; events: number }[] = [];
+  private readonly plannedInteractions = new PlannedInteractions(PLANNED_INTERACTIONS_CAPACITY);
+  private batchSequence = 0;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: InteractionProjectorOptions,
   ) {
-    this.pool = new Pool({ connectionString: options.connectionString, max: 3 });
+    // The single-writer lock's connection, and one per batch in flight (two while catching up).
+    this.pool = new Pool({ connectionString: options.connectionString, max: 4 });
     this.pool.on('error', () => undefined);
     this.lock = new SingleWriterLock(this.pool, [SINGLE_WRITER_LOCK, options.version ?? INTERACTIONS_PROJECTION.version], (error) => {
       this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
@@ -93,7 +118,7 @@ export class InteractionProjector {
     };
     const storeEventsTable = store instanceof PostgresEventStore ? store.eventsTableIn(options.connectionString) : null;
     if (storeEventsTable) this.target.storeEventsTable = storeEventsTable;
-    this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsParked: 0, eventsPerSecond: 0, lastError: null };
+    this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsParked: 0, eventsPerSecond: 0, batchesReapplied: 0, lastError: null };
   }
 
   status(): ProjectorStatus {
@@ -142,30 +167,114 @@ export class InteractionProjector {
     }
   }
 
+  /**
+   * Catching up, batches are pipelined: batch n+1 is planned (its stored states read, its timeline sent, its events
+   * folded) on a second connection while batch n writes its rows and commits, and it commits only after n. Its plan
+   * builds on n's planned rows (`plannedInteractions`), so it is thrown away and applied again the plain way whenever
+   * n did not commit exactly as planned. The tail of a catch-up and live batches (not full) are applied one by one.
+   */
   private async follow(): Promise<void> {
     const checkpoint = await this.readCheckpoint();
     this.state.position = checkpoint?.toString() ?? null;
     this.state.phase = 'catching-up';
+    this.plannedInteractions.clear();
+    const batchSize = this.options.batchSize ?? 10_000;
     const subscription = this.store.subscribeToAll({
       from: checkpoint ?? 'start',
       filter: { streamPrefixes: [INTERACTION_STREAM_PREFIX] },
-      maxBatchSize: this.options.batchSize ?? 10_000,
+      maxBatchSize: batchSize,
     });
     this.subscription = subscription;
-    for await (const message of subscription) {
-      if (this.stopping) break;
-      if (message.type === 'caughtUp') {
-        if (this.state.phase === 'catching-up') await this.refreshPlannerStatistics();
-        this.state.phase = 'live';
-        continue;
+    let pending: InFlightBatch | null = null;
+    try {
+      for await (const message of subscription) {
+        if (this.stopping) break;
+        if (message.type === 'caughtUp') {
+          if (pending) await this.settle(pending);
+          pending = null;
+          if (this.state.phase === 'catching-up') await this.refreshPlannerStatistics();
+          this.state.phase = 'live';
+          continue;
+        }
+        const previous = pending;
+        const current = this.startBatch(message.events, previous);
+        pending = current;
+        await current.planned;
+        const settledBefore = previous ? await this.settle(previous) : true;
+        if (!settledBefore || message.events.length < batchSize) {
+          // Its plan rests on a batch that failed (it discards itself), or nothing follows it soon: settle it now.
+          pending = null;
+          await this.settle(current);
+        }
       }
-      await this.commitBatch(message.events);
+      if (pending) await this.settle(pending);
+      pending = null;
+    } finally {
+      // Leaving on an error: the batch still in flight commits or rolls back before the lock is given up.
+      if (pending) await pending.outcome;
     }
   }
 
+  /** Plans `events` now and commits them after `previous` has, if `previous` committed as planned (never throws). */
+  private startBatch(events: RecordedEvent[], previous: InFlightBatch | null): InFlightBatch {
+    const batch = ++this.batchSequence;
+    let markPlanned = (): void => undefined;
+    const planned = new Promise<void>((resolve) => (markPlanned = resolve));
+    const outcome = (async (): Promise<PipelinedOutcome> => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const interactionEvents = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX));
+        // Dead letters are left to the plain path (parking, queueing behind them). If `previous` parks anything, it
+        // is not as planned and this batch is discarded, so checking before it commits is enough.
+        const blocked = await conversationsWithParkedEvents(client, this.target, [...new Set(interactionEvents.map(conversationOf))]);
+        const plan = blocked.size > 0 ? null : await planInteractionBatch(client, this.target, interactionEvents, this.plannedInteractions.lookup);
+        if (plan) {
+          const { rows, undecided } = plannedRows(plan);
+          this.plannedInteractions.planned(batch, rows, undecided);
+        }
+        markPlanned();
+        const before = previous ? await previous.outcome : null;
+        const previousAsPlanned = before === null || (before.kind === 'committed' && before.asPlanned && before.committed.parked === 0);
+        if (blocked.size > 0 || !previousAsPlanned) {
+          await client.query('ROLLBACK');
+          return { kind: 'discarded' };
+        }
+        const finished = plan ? await finishInteractionBatch(client, this.target, plan) : { applied: 0, changed: [], asPlanned: true, written: [] };
+        await saveCheckpoint(client, this.target, (events[events.length - 1] as RecordedEvent).position, finished.applied);
+        await client.query('COMMIT');
+        if (finished.asPlanned) this.plannedInteractions.committed(batch, finished.written);
+        return { kind: 'committed', committed: { applied: finished.applied, parked: 0, changed: finished.changed }, asPlanned: finished.asPlanned };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        return { kind: 'failed', error };
+      } finally {
+        markPlanned();
+        client.release();
+      }
+    })();
+    return { events, planned, outcome };
+  }
+
+  /**
+   * Waits for a pipelined batch and records it. One that did not commit is applied the plain way (retries, then
+   * parking), after clearing the planned rows the batches after it would have built on. True: committed as planned.
+   */
+  private async settle(batch: InFlightBatch): Promise<boolean> {
+    const outcome = await batch.outcome;
+    if (outcome.kind === 'committed') {
+      this.recordCommitted(batch.events, outcome.committed);
+      if (!outcome.asPlanned) this.plannedInteractions.clear();
+      return outcome.asPlanned;
+    }
+    this.plannedInteractions.clear();
+    this.state.batchesReapplied += 1;
+    await this.commitBatch(batch.events);
+    return false;
+  }
+
   private async commitBatch(events: RecordedEvent[]): Promise<void> {
-    const last = events[events.length - 1];
-    if (!last) return;
+    if (events.length === 0) return;
     let committed: CommittedBatch;
     try {
       committed = await this.retryPolicy.execute(() => this.inTransaction((client) => commitProjectionBatch(client, this.target, events, { isolate: false, attempts: 0 })));
@@ -174,6 +283,12 @@ export class InteractionProjector {
       // The batch keeps failing in a handler: apply it conversation by conversation and park what throws.
       committed = await this.inTransaction((client) => commitProjectionBatch(client, this.target, events, { isolate: true, attempts: BATCH_ATTEMPTS }));
     }
+    this.recordCommitted(events, committed);
+  }
+
+  private recordCommitted(events: RecordedEvent[], committed: CommittedBatch): void {
+    const last = events[events.length - 1];
+    if (!last) return;
     this.state.eventsApplied += committed.applied;
     this.state.eventsParked += committed.parked;
     this.rate.push({ at: Date.now(), events: events.length });
