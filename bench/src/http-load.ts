@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import { elapsedMs, percentile } from './stats';
 
 export interface LoadResult {
@@ -100,4 +100,55 @@ export async function timeSequential(
 export async function probe(url: string, path: string): Promise<{ status: number; body: string }> {
   const response = await request(new URL(path, url), { method: 'GET' });
   return { status: response.statusCode, body: await response.body.text() };
+}
+
+/**
+ * Closed-loop load with undici: `connections` clients over keep-alive sockets, each sending its next request when the
+ * last answers, latencies from the high-resolution clock. Lighter than autocannon per request (bodies are sent as
+ * the Buffers given, nothing is rebuilt per request), which matters when the client shares two cores with the service.
+ */
+export async function runUndiciLoad(options: LoadOptions): Promise<LoadResult> {
+  const pool = new Pool(options.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let failures = 0;
+  let index = 0;
+  const started = process.hrtime.bigint();
+  const deadline = options.amount === undefined ? Date.now() + (options.durationS ?? 10) * 1000 : Infinity;
+  const more = (): boolean => (options.amount !== undefined ? index < options.amount : Date.now() < deadline);
+  const client = async (): Promise<void> => {
+    while (more()) {
+      const next = options.next(index++);
+      const sent = process.hrtime.bigint();
+      try {
+        const response = await pool.request({
+          path: next.path,
+          method: options.method ?? 'GET',
+          headers: options.headers,
+          ...(next.body !== undefined ? { body: next.body } : {}),
+        });
+        await response.body.dump();
+        latencies.push(elapsedMs(sent));
+        statusCodes[response.statusCode] = (statusCodes[response.statusCode] ?? 0) + 1;
+        if (response.statusCode !== options.expectStatus) failures++;
+      } catch {
+        failures++;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.connections }, client));
+  } finally {
+    await pool.close();
+  }
+  const wallMs = elapsedMs(started);
+  return {
+    requests: index,
+    failures,
+    wallMs,
+    rps: ((statusCodes[options.expectStatus] ?? 0) / wallMs) * 1000,
+    p50Ms: percentile(latencies, 50) ?? 0,
+    p99Ms: percentile(latencies, 99) ?? 0,
+    statusCodes,
+  };
 }

@@ -1,6 +1,6 @@
 import { interactionHead } from './catchup-bench';
 import { gc, log, record, settle, type Context } from './context';
-import { runLoad, timeSequential } from './http-load';
+import { runUndiciLoad, timeSequential } from './http-load';
 import type { LedgerService } from './ledger-service';
 import { loadGets } from './query-bench';
 import { round } from './stats';
@@ -14,7 +14,7 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
   let peakSampled = service.rssMb() ?? 0;
   const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, service.rssMb() ?? 0)), 100);
   const post = (bodies: readonly (Buffer | string)[], connections: number) =>
-    runLoad({
+    runUndiciLoad({
       url: service.url,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
