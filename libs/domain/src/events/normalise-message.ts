@@ -1,4 +1,5 @@
 import type { CanonicalEvent, EventMetadata, IngestSource, JsonObject } from './canonical-event';
+import { canonicalIso, toIso } from '../interaction/body-fields';
 import { deterministicEventId } from './event-id';
 import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
 import { classifyTopic, topicTemplate, type TopicClass } from './topic-catalogue';
@@ -63,7 +64,7 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
     topicName,
     topicVersion: stringOrNull(message['version']),
     source,
-    eventTime: businessTime(topic, eventBody, isoOrNull(message['timestamp']) ?? envelopeTime),
+    eventTime: businessTime(topic, eventBody, canonicalIso(message['timestamp']) ?? envelopeTime),
     receivedAt: context.receivedAt.toISOString(),
     correlationId: correlationIdOf(message['metadata']),
   };
@@ -134,7 +135,7 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
       message: `detail-type ${detailType} does not match detail.topicName ${topicName} (expected ${topicTemplate(topicName)})`,
     };
   }
-  return { message: detail, time: isoOrNull(event['time']) };
+  return { message: detail, time: canonicalIso(event['time']) };
 }
 
 /**
@@ -144,8 +145,8 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
  */
 function businessTime(topic: TopicClass, eventBody: JsonObject, sentAt: string | null): string | null {
   const eventTime = eventBody['eventTime'];
-  if (typeof eventTime === 'number' && Number.isFinite(eventTime)) return new Date(eventTime).toISOString();
-  const fromString = isoOrNull(eventTime);
+  if (typeof eventTime === 'number' && Number.isFinite(eventTime)) return toIso(eventTime);
+  const fromString = canonicalIso(eventTime);
   if (fromString) return fromString;
   if (topic.kind === 'snapshot') return sentAt ?? latestTimeIn(eventBody);
   return sentAt;
@@ -158,7 +159,7 @@ function latestTimeIn(value: unknown, depth = 0): string | null {
   if (depth > 6 || value === null || typeof value !== 'object') return null;
   let latest: string | null = null;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const candidate = SNAPSHOT_TIME_FIELDS.has(key) ? isoOrNull(child) : latestTimeIn(child, depth + 1);
+    const candidate = SNAPSHOT_TIME_FIELDS.has(key) ? canonicalIso(child) : latestTimeIn(child, depth + 1);
     if (candidate && (latest === null || candidate > latest)) latest = candidate;
   }
   return latest;
@@ -167,12 +168,6 @@ function latestTimeIn(value: unknown, depth = 0): string | null {
 function correlationIdOf(metadata: unknown): string | null {
   if (!isObject(metadata)) return null;
   return stringOrNull(metadata['CorrelationId'] ?? metadata['correlationId']);
-}
-
-function isoOrNull(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const millis = Date.parse(value);
-  return Number.isNaN(millis) ? null : new Date(millis).toISOString();
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -6,6 +6,7 @@ export { compareFoldOrder, foldSortKey, foldTime } from './fold-order';
 export { evolve, evolveAll, evolveWith, foldInteraction } from './evolve';
 export { NO_EXTENSIONS, type FoldExtension } from './fold-extension';
 export { normaliseDirection, normaliseDisconnectType, normaliseMediaType, isTransferDisconnect } from './casing';
+export { canonicalIso } from './body-fields';
 export { queueContributions, intervalStartOf } from './queue-contributions';
 export type { QueueContribution, QueueContributionOptions } from './queue-contributions';
 export { queueSnapshotRole, summariseQueueSnapshot } from './queue-snapshot';

@@ -1,4 +1,4 @@
-import { GENESYS_UPCASTERS, type FoldableEvent, type InteractionState, type QueueContribution, type UpcasterRegistry } from '@ledger/domain';
+import { GENESYS_UPCASTERS, canonicalIso, type FoldableEvent, type InteractionState, type QueueContribution, type UpcasterRegistry } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 
 export const INTERACTION_STREAM_PREFIX = 'interaction-';
@@ -21,8 +21,8 @@ export function toTimelineRow(event: RecordedEvent): TimelineRow {
     eventId: event.eventId,
     conversationId: event.streamId.slice(INTERACTION_STREAM_PREFIX.length),
     eventType: event.eventType,
-    eventTime: validIso(metadata['eventTime']),
-    receivedAt: validIso(metadata['receivedAt']) ?? event.recordedAt.toISOString(),
+    eventTime: canonicalIso(metadata['eventTime']),
+    receivedAt: canonicalIso(metadata['receivedAt']) ?? event.recordedAt.toISOString(),
     position: event.position.toString(),
     data: (event.data ?? {}) as Record<string, unknown>,
     metadata,
@@ -93,8 +93,3 @@ export function toContributionRow(conversationId: string, contribution: QueueCon
   };
 }
 
-function validIso(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
