@@ -274,6 +274,9 @@ describe('query API', () => {
       expect(body).toMatchObject({ conversationId: A, eventCount: 12, position: expect.stringMatching(/^\d+$/), updatedAt: expect.any(String) });
       expect(body.state).toMatchObject({ phase: 'ended', attributes: { late: 'yes' }, externalContactIds: ['ext-contact-1'] });
       expect(body.state).toEqual((await get(`/v1/interactions/${A}/state`)).body.state);
+      // The body is written around the stored state text: still exactly the documented fields, as JSON.
+      expect(Object.keys(body).sort()).toEqual(['conversationId', 'eventCount', 'position', 'stale', 'state', 'updatedAt']);
+      expect((await fetch(`${ledger.url}/v1/interactions/${A}`)).headers.get('content-type')).toBe('application/json; charset=utf-8');
     });
   });
 

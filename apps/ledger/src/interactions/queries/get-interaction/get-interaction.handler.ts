@@ -1,7 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { InteractionState } from '@ledger/domain';
 import { GetInteractionQuery, type InteractionDetail } from './get-interaction.query';
 
 interface DetailRow {
@@ -10,7 +9,7 @@ interface DetailRow {
   event_count: number;
   updated_at: Date;
   stale: boolean;
-  state: InteractionState;
+  state_json: string;
 }
 
 @QueryHandler(GetInteractionQuery)
@@ -19,7 +18,7 @@ export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery>
 
   async execute({ conversationId }: GetInteractionQuery): Promise<InteractionDetail | null> {
     const [row] = await this.dataSource.query<DetailRow[]>(
-      'SELECT conversation_id, position::text AS position, event_count, updated_at, stale, state FROM interactions WHERE conversation_id = $1',
+      'SELECT conversation_id, position::text AS position, event_count, updated_at, stale, state::text AS state_json FROM interactions WHERE conversation_id = $1',
       [conversationId],
     );
     if (row === undefined) return null;
@@ -29,7 +28,7 @@ export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery>
       eventCount: row.event_count,
       updatedAt: row.updated_at.toISOString(),
       stale: row.stale,
-      state: row.state,
+      stateJson: row.state_json,
     };
   }
 }

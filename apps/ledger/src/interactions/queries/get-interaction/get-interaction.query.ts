@@ -1,5 +1,4 @@
 import { Query } from '@nestjs/cqrs';
-import type { InteractionState } from '@ledger/domain';
 
 export interface InteractionDetail {
   conversationId: string;
@@ -9,7 +8,8 @@ export interface InteractionDetail {
   updatedAt: string;
   /** Events of this interaction are parked in dead_letters: the state may be missing them. */
   stale: boolean;
-  state: InteractionState;
+  /** The state as stored, JSON text: it is sent on without being parsed and serialised again. */
+  stateJson: string;
 }
 
 /** The current state of one interaction from the read model; null when unknown. */
