@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendInOneTransaction, EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, type AppendRequest } from '@ledger/event-store';
+import { appendInOneTransaction, EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, sqlLiteral, type AppendRequest } from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract } from './event-store-contract';
 
@@ -66,6 +66,66 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
     store = new PostgresEventStore({ connectionString: database.url });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await deadlocks()).toBe(before);
+  });
+
+  async function rollbacks(): Promise<number> {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const result = await client.query<{ n: string }>('SELECT xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+      return Number(result.rows[0]?.n ?? 0);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('sees what a racing batch stored in the same streams once it holds their locks: no insert fails, nothing is retried', async () => {
+    // Redeliveries in flight at once: 8 writers send overlapping slices of the same events. Each must find the ids
+    // the others committed while it waited for the stream locks, instead of failing on the unique key and retrying.
+    await store.close();
+    store = new PostgresEventStore({ connectionString: database.url, poolSize: 8 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const before = await rollbacks();
+    const streams = Array.from({ length: 30 }, () => `redelivery-${randomUUID()}`);
+    const events = new Map(streams.map((streamId) => [streamId, Array.from({ length: 6 }, () => event())]));
+    const slice = (writer: number): AppendRequest[] =>
+      streams.filter((_, index) => (index + writer) % 3 !== 0).map((streamId) => ({ streamId, events: (events.get(streamId) ?? []).slice(writer % 3, (writer % 3) + 4) }));
+    const outcomes = (await Promise.all(Array.from({ length: 8 }, (_, writer) => store.appendMany(slice(writer))))).flat();
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    for (const streamId of streams) {
+      const stored = await store.readStream(streamId);
+      expect(stored.map((recorded) => recorded.revision)).toEqual(stored.map((_, index) => BigInt(index)));
+      expect(new Set(stored.map((recorded) => recorded.eventId)).size).toBe(stored.length);
+    }
+    const appended = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.appended : 0), 0);
+    const distinct = new Set([0, 1, 2, 3, 4, 5, 6, 7].flatMap((writer) => slice(writer).flatMap((request) => request.events.map((written) => written.eventId))));
+    expect(appended).toBe(distinct.size);
+    await store.close();
+    store = new PostgresEventStore({ connectionString: database.url, poolSize: 8 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await rollbacks()).toBe(before);
+  });
+
+  it('keeps odd stream ids, types and bodies exact (values travel as escaped SQL literals)', async () => {
+    const streamId = `odd-'quote'-\\back\\slash-"dq"-ünï-${randomUUID()}`;
+    const data = { text: "it's \\ a \"test\" \n ✓ 😀", nested: { "k'ey": ["\\", "''"] } };
+    const written = { eventId: randomUUID(), eventType: "odd.type'\\", data, metadata: { note: "o'\\" } };
+    await store.appendToStream(streamId, [written]);
+    const [stored] = await store.readStream(streamId);
+    expect(stored).toMatchObject({ streamId, eventType: written.eventType, data, metadata: written.metadata });
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      for (const conforming of ['on', 'off']) {
+        await client.query(`SET standard_conforming_strings = ${conforming}`);
+        for (const value of ["plain", "it's", "back\\slash", "\\'", "E'x'", "ünï 😀", ""]) {
+          const result = await client.query<{ v: string }>(`SELECT ${sqlLiteral(value)}::text AS v`);
+          expect(result.rows[0]?.v).toBe(value);
+        }
+      }
+    } finally {
+      await client.end();
+    }
   });
 
   it('reports a retry that raced its own original past the stream lock as duplicates, not as a revision conflict', async () => {

@@ -2,7 +2,7 @@ export * from './event-store.port';
 export * from './embedded/embedded-postgres';
 export * from './migrations';
 export * from './postgres/postgres-event-store';
-export { appendInOneTransaction, type AppendHooks } from './postgres/postgres-append';
+export { appendInOneTransaction, sqlLiteral, type AppendHooks } from './postgres/postgres-append';
 export * from './group-commit-appender';
 // EventStoreDB adapter (EVENTSTORE_URL)
 export * from './esdb/esdb-event-store';

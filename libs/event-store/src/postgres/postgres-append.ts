@@ -19,10 +19,10 @@ export async function appendInOneTransaction(
   hooks: AppendHooks = {},
 ): Promise<AppendOutcome[]> {
   for (let attempt = 1; ; attempt++) {
-    await client.query('BEGIN');
     try {
       return await appendAttempt(client, requests, hooks);
     } catch (error) {
+      // Also ends a transaction that never began (the first round trip failed before its BEGIN): a warning, no error.
       await client.query('ROLLBACK').catch(() => undefined);
       const code = (error as { code?: string }).code;
       if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_CODES.has(code)) throw error;
@@ -46,32 +46,19 @@ interface PlannedRow {
 }
 
 /**
- * Four round trips: BEGIN; lock the streams and look up the batch's event ids; insert the events and move the
- * stream revisions; notify and COMMIT. Round trips, not rows, are what a 100-event append spends its time on.
+ * Two round trips: BEGIN, lock the streams, look up the batch's event ids; then insert the events, move the stream
+ * revisions, notify and COMMIT. Each goes as one simple-protocol query of several statements (values inlined as
+ * escaped literals): on a busy event loop every round trip also waits for its reply to be read, so round trips, not
+ * rows, are what an append spends its time on. A failing statement skips the rest of its query (COMMIT included)
+ * and leaves the transaction aborted for the caller's ROLLBACK.
  */
 async function appendAttempt(client: PoolClient, requests: AppendRequest[], hooks: AppendHooks): Promise<AppendOutcome[]> {
   const allIds = [...new Set(requests.flatMap((request) => request.events.map((event) => event.eventId)))];
-  const { revisions, stored, transactionId } = await lockStreamsAndFindStored(
+  const { revisions, stored, transactionId } = await beginAndLockStreams(
     client,
     [...new Set(requests.map((request) => request.streamId))].sort(),
     allIds,
   );
-  // A request expecting a revision it seems to miss may be a retry racing its own original, whose events committed
-  // while this batch waited for the stream lock: the lookup above saw the snapshot from before that wait. A new
-  // statement sees them, so look again before calling it a conflict (rare: only on an apparent mismatch).
-  const doubtful = requests.filter(
-    (request) =>
-      request.expectedRevision !== undefined &&
-      request.expectedRevision !== 'any' &&
-      !revisionMatches(request.expectedRevision, revisions.get(request.streamId) ?? -1n) &&
-      request.events.some((event) => !stored.has(event.eventId)),
-  );
-  if (doubtful.length > 0) {
-    const again = await client.query<{ event_id: string }>('SELECT event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])', [
-      doubtful.flatMap((request) => request.events.map((event) => event.eventId)),
-    ]);
-    for (const row of again.rows) stored.add(row.event_id);
-  }
   const rows: PlannedRow[] = [];
   const outcomes: AppendOutcome[] = requests.map((request) => {
     const current = revisions.get(request.streamId) ?? -1n;
@@ -108,68 +95,85 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
   if (rows.length > MAX_EVENTS_PER_TRANSACTION) {
     throw new RangeError(`one append holds ${rows.length} events; at most ${MAX_EVENTS_PER_TRANSACTION} fit in one transaction`);
   }
-  if (rows.length > 0) {
-    const touched = [...revisions.entries()];
-    await client.query(
-      `WITH moved AS (
-         UPDATE ledger_streams AS s SET revision = v.revision
-         FROM unnest($2::text[], $3::bigint[]) AS v(stream_id, revision)
-         WHERE s.stream_id = v.stream_id AND s.revision <> v.revision
-       )
-       INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
-       SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + t.n, t.event_id, t.stream_id,
-              t.revision, t.event_type, coalesce(t.data, 'null'::json), t.metadata
-       FROM ROWS FROM (json_to_recordset($1::json) AS (event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json))
-            WITH ORDINALITY AS t(event_id, stream_id, revision, event_type, data, metadata, n)`,
-      [
-        // One JSON document for all rows: bodies are serialised once, not once each and then escaped into an array.
-        JSON.stringify(rows),
-        touched.map(([streamId]) => streamId),
-        touched.map(([, revision]) => revision.toString()),
-      ],
-    );
+  const commit = rows.length > 0 ? `SELECT pg_notify('${EVENTS_CHANNEL}', ''); COMMIT` : 'COMMIT';
+  const insert = rows.length > 0 ? insertEventsSql(rows, [...revisions.entries()]) : null;
+  if (hooks.beforeCommit) {
+    if (insert) await client.query(insert);
+    await hooks.beforeCommit();
+    await client.query(commit);
+  } else {
+    // NOTIFY is delivered only if COMMIT succeeds.
+    await client.query(insert ? `${insert}; ${commit}` : commit);
   }
-  await hooks.beforeCommit?.();
-  // No parameters, so both go in one simple-protocol round trip; NOTIFY is delivered only if COMMIT succeeds.
-  await client.query(rows.length > 0 ? `SELECT pg_notify('${EVENTS_CHANNEL}', ''); COMMIT` : 'COMMIT');
   return outcomes;
 }
 
 const POSITION_SHIFT = BigInt(POSITION_TRANSACTION_SHIFT);
 
 /**
- * Locks every stream of the batch, creating missing ones, in one statement and in stream order: an upsert takes the
- * row lock of an existing stream and waits for a racing creator, so two batches always lock in the same order and
- * never deadlock. Also returns which of `eventIds` are already stored, and the transaction id positions derive from.
- * An id stored by a batch that committed while this one waited for its lock is not seen here: its insert then fails
- * on the unique key and the whole batch is retried, seeing it.
+ * BEGIN, then locks every stream of the batch, creating missing ones, in one statement and in stream order: an
+ * upsert takes the row lock of an existing stream and waits for a racing creator, so two batches always lock in the
+ * same order and never deadlock. Then, in a statement of its own, which of `eventIds` are stored, and the
+ * transaction id positions derive from. Its own statement means its own snapshot, taken once the locks are held: a
+ * batch that stored some of these ids in these streams has committed by then, so its ids are seen (an event id
+ * belongs to one stream). Only an id stored under another stream can still fail the unique key; the batch is then
+ * retried.
  */
-async function lockStreamsAndFindStored(
+async function beginAndLockStreams(
   client: PoolClient,
   sortedStreamIds: string[],
   eventIds: string[],
 ): Promise<{ revisions: Map<string, bigint>; stored: Set<string>; transactionId: bigint }> {
-  const result = await client.query<{ kind: 's' | 'e' | 'x'; key: string; revision: string | null }>(
-    `WITH locked AS (
-       INSERT INTO ledger_streams (stream_id, revision)
-       SELECT stream_id, -1 FROM unnest($1::text[]) AS t(stream_id) ORDER BY stream_id
-       ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
-       RETURNING stream_id, revision
-     )
-     SELECT 's' AS kind, stream_id AS key, revision::text AS revision FROM locked
-     UNION ALL SELECT 'e', event_id::text, NULL FROM ledger_events WHERE event_id = ANY($2::uuid[])
-     UNION ALL SELECT 'x', pg_current_xact_id()::text, NULL`,
-    [sortedStreamIds, eventIds],
-  );
+  const results = (await client.query(
+    `BEGIN;
+     INSERT INTO ledger_streams (stream_id, revision)
+     SELECT stream_id, -1 FROM unnest(${textArray(sortedStreamIds)}) AS t(stream_id) ORDER BY stream_id
+     ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
+     RETURNING stream_id, revision::text AS revision;
+     SELECT event_id::text AS event_id, pg_current_xact_id()::text AS xid FROM ledger_events WHERE event_id = ANY(${textArray(eventIds)}::uuid[])
+     UNION ALL SELECT NULL, pg_current_xact_id()::text`,
+  )) as unknown as { rows: Record<string, string | null>[] }[];
+  const [, locked, found] = results;
   const revisions = new Map<string, bigint>();
+  for (const row of locked?.rows ?? []) revisions.set(row['stream_id'] as string, BigInt(row['revision'] ?? '-1'));
   const stored = new Set<string>();
   let transactionId = 0n;
-  for (const row of result.rows) {
-    if (row.kind === 's') revisions.set(row.key, BigInt(row.revision ?? '-1'));
-    else if (row.kind === 'e') stored.add(row.key);
-    else transactionId = BigInt(row.key);
+  for (const row of found?.rows ?? []) {
+    if (row['event_id'] !== null) stored.add(row['event_id'] as string);
+    transactionId = BigInt(row['xid'] as string);
   }
   return { revisions, stored, transactionId };
+}
+
+/** One JSON document for all rows: bodies are serialised once, then escaped once as a literal. */
+function insertEventsSql(rows: PlannedRow[], touched: [string, bigint][]): string {
+  return `WITH moved AS (
+       UPDATE ledger_streams AS s SET revision = v.revision
+       FROM unnest(${textArray(touched.map(([streamId]) => streamId))}, ${textArray(touched.map(([, revision]) => revision.toString()))}::bigint[])
+            AS v(stream_id, revision)
+       WHERE s.stream_id = v.stream_id AND s.revision <> v.revision
+     )
+     INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
+     SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + t.n, t.event_id, t.stream_id,
+            t.revision, t.event_type, coalesce(t.data, 'null'::json), t.metadata
+     FROM ROWS FROM (json_to_recordset(${sqlLiteral(JSON.stringify(rows))}::json)
+                     AS (event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json))
+          WITH ORDINALITY AS t(event_id, stream_id, revision, event_type, data, metadata, n)`;
+}
+
+/** `ARRAY['a', 'b']::text[]` with every element escaped (`'{}'::text[]` when empty). */
+function textArray(values: readonly string[]): string {
+  return values.length === 0 ? `'{}'::text[]` : `ARRAY[${values.map(sqlLiteral).join(', ')}]::text[]`;
+}
+
+/**
+ * A string as an SQL literal, like pg's `escapeLiteral` (quotes doubled; with a backslash, the E'' form with
+ * backslashes doubled, right whatever standard_conforming_strings says) but with native replaces: pg's loop over
+ * characters took milliseconds for a batch's JSON document.
+ */
+export function sqlLiteral(value: string): string {
+  const quoted = value.replaceAll("'", "''");
+  return value.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
 
 function revisionMatches(expected: ExpectedRevision, current: bigint): boolean {
