@@ -1,22 +1,17 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '@ledger/event-store';
 import { createInteractionTablesSql, InteractionQueuesAndMetrics1732800000000, interactionTables } from '@ledger/projections';
-import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
+import { databaseBefore, type MigrationFixture } from '../support/migration-fixture';
 import { queueLookupDrift } from '../support/pipeline';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('migration InteractionQueuesAndMetrics1732800000000', () => {
-  let database: TestDatabase;
+  let fixture: MigrationFixture;
   let client: Client;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    client = new Client({ connectionString: database.url });
+    fixture = await databaseBefore(InteractionQueuesAndMetrics1732800000000);
+    client = fixture.client;
   });
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
-  });
+  afterAll(async () => fixture?.dispose());
 
   const insertRow = (table: string, conversationId: string, sortTime: string, queueIds: string[], tTalk: number) =>
     client.query(
@@ -35,11 +30,6 @@ describe('migration InteractionQueuesAndMetrics1732800000000', () => {
     /FROM (\w+)/.exec((await client.query<{ definition: string }>('SELECT definition FROM pg_views WHERE viewname = $1', [view])).rows[0]?.definition ?? '')?.[1];
 
   it('fills the queue lookup table and metrics of every existing version, and points the views at the active one', async () => {
-    await runMigrations(
-      database.url,
-      LEDGER_MIGRATIONS.filter((migration) => migration !== InteractionQueuesAndMetrics1732800000000),
-    );
-    await client.connect();
     const v1 = interactionTables(1);
     await insertRow(v1.interactions, 'c-transferred', '2026-03-02T09:00:00.123456Z', ['q-sales', 'q-support'], 1000);
     await insertRow(v1.interactions, 'c-sales', '2026-03-02T09:05:00Z', ['q-sales'], 2000);
@@ -48,7 +38,7 @@ describe('migration InteractionQueuesAndMetrics1732800000000', () => {
     await client.query('CREATE TABLE interactions__v2 (LIKE interactions__v1 INCLUDING ALL)');
     await insertRow('interactions__v2', 'c-transferred', '2026-03-02T09:00:00.123456Z', ['q-sales', 'q-support'], 1000);
 
-    await runMigrations(database.url, LEDGER_MIGRATIONS);
+    await fixture.migrate();
 
     const lookup = await client.query<{ queue_id: string; conversation_id: string; sort_time: Date }>(
       'SELECT queue_id, conversation_id, sort_time FROM interaction_queues ORDER BY queue_id, sort_time DESC',
