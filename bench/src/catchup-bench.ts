@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
-import { INTERACTION_STREAM_PREFIX, InteractionProjector } from '@ledger/projections';
+import { INTERACTION_STREAM_PREFIX, InteractionProjector, interactionTables } from '@ledger/projections';
 import { log, record, settle, type Context } from './context';
 import { elapsedMs } from './stats';
 import type { ThroughputRun } from './append-bench';
 
-const READ_MODEL_TABLES = 'interactions__v1, interaction_events__v1, queue_contributions__v1, queue_intervals__v1, projection_checkpoints';
+const READ_MODEL_TABLES = [...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ');
 
 /** Interaction events in the store and the position of the newest: what a caught-up projector has reached. */
 export async function interactionHead(databaseUrl: string): Promise<{ events: number; position: bigint }> {

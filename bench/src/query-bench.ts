@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { interactionTables } from '@ledger/projections';
 import { probe, runLoad, timeSequential, type LoadResult } from './http-load';
 
 export const QUERY_CONNECTIONS = 50;
@@ -18,7 +19,7 @@ export async function loadQueryFixtures(databaseUrl: string, wantedActive: numbe
   await client.connect();
   try {
     // Fresh statistics, as autovacuum's analyze would give a settled database.
-    await client.query('ANALYZE interactions__v1, interaction_events__v1, queue_intervals__v1, queue_contributions__v1, ledger_events');
+    await client.query(`ANALYZE ${[...Object.values(interactionTables(1)), 'ledger_events'].join(', ')}`);
     const count = await client.query<{ n: string }>('SELECT count(*) AS n FROM interactions');
     const ids = await client.query<{ conversation_id: string }>('SELECT conversation_id FROM interactions ORDER BY md5(conversation_id) LIMIT 5000');
     const queues = await client.query<{ queue_id: string }>('SELECT DISTINCT unnest(queue_ids) AS queue_id FROM interactions ORDER BY 1');

@@ -13,11 +13,13 @@ import { startLedger, type RunningLedger } from '../support/ledger-in-process';
  */
 /** Genesys ids are UUIDs, and ingest recognises topic ids by that shape. */
 const uuid = (prefix: string, n: number) => `${prefix.padEnd(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const [A, B, C, D] = [1, 2, 3, 4].map((n) => uuid('c0', n)) as [string, string, string, string];
+const [A, B, C, D, E] = [1, 2, 3, 4, 5].map((n) => uuid('c0', n)) as [string, string, string, string, string];
 const SALES = 'queue-sales';
 const SUPPORT = 'queue-support';
 const AGENT_1 = uuid('a9', 1);
 const AGENT_2 = uuid('a9', 2);
+const AGENT_3 = uuid('a9', 3);
+const AGENT_4 = uuid('a9', 4);
 const S = 1000;
 const T0 = Date.UTC(2025, 3, 10, 10, 14, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -81,6 +83,22 @@ function conversationD() {
   return { id: s.conversationId, messages: s.events.map((event) => toMessage(event, s.conversationId)) };
 }
 
+/** E (2025-04-08): answered in SALES by agent-4, who transfers it to SUPPORT, where agent-3 answers: listed under both queues. */
+function conversationE() {
+  const s = new ConversationScript({ conversationId: E, startMs: Date.UTC(2025, 3, 8, 15, 0, 0), ani: 'tel:+13175550133' });
+  s.customerStart(0);
+  s.acdStart(0, SALES);
+  s.userStart(10 * S, AGENT_4, SALES);
+  s.acdEnd(15 * S, SALES, 'ANSWERED', { answeredUserId: AGENT_4 });
+  s.userEnd(40 * S, AGENT_4, { queueId: SALES, disconnectType: 'TRANSFER', interactingDurationMs: 25 * S, alertingDurationMs: 5 * S });
+  s.acdStart(40 * S, SUPPORT, {}, 1);
+  s.userStart(50 * S, AGENT_3, SUPPORT, 1);
+  s.acdEnd(55 * S, SUPPORT, 'ANSWERED', { answeredUserId: AGENT_3 }, 1);
+  s.userEnd(120 * S, AGENT_3, { queueId: SUPPORT, interactingDurationMs: 65 * S, alertingDurationMs: 5 * S }, 1);
+  s.customerEnd(120 * S);
+  return { id: s.conversationId, messages: s.events.map((event) => toMessage(event, s.conversationId)) };
+}
+
 /** Short calls on the day before; five share each start time, so ties are broken by conversation id. */
 function fillers(count: number, day = Date.UTC(2025, 3, 9, 8, 0, 0), prefix = 'f0') {
   return Array.from({ length: count }, (_, i) => {
@@ -111,6 +129,7 @@ describe('query API', () => {
   const b = conversationB();
   const c = conversationC();
   const d = conversationD();
+  const e = conversationE();
   const filler = fillers(25);
   let beforeLate = '';
 
@@ -140,7 +159,7 @@ describe('query API', () => {
     ledger = await startLedger();
     // A in shuffled order, each event twice; the others as they come.
     await post(shuffled([...a.messages, ...a.messages]));
-    for (const conversation of [b, c, d, ...filler]) await post(conversation.messages);
+    for (const conversation of [b, c, d, e, ...filler]) await post(conversation.messages);
     await caughtUp();
     beforeLate = new Date().toISOString();
     await sleep(20);
@@ -166,8 +185,12 @@ describe('query API', () => {
     it.each([
       ['from=2025-04-10T10:00:00Z&to=2025-04-10T11:00:00%2B00:00', [D, C, A]],
       ['from=2025-04-10T09:00:00Z&to=2025-04-10T10:15:00Z', [A, B]],
-      [`queueId=${SALES}`, [D, C, A]],
-      [`queueId=${SUPPORT}`, [B]],
+      [`queueId=${SALES}`, [D, C, A, E]],
+      [`queueId=${SUPPORT}`, [B, E]],
+      [`queueId=${SALES}&from=2025-04-10T00:00:00Z`, [D, C, A]],
+      [`queueId=${SUPPORT}&to=2025-04-10T00:00:00Z`, [E]],
+      [`queueId=${SUPPORT}&userId=${AGENT_3}`, [E]],
+      [`queueId=${SALES}&phase=queued`, [C]],
       [`userId=${AGENT_2}`, [D]],
       ['mediaType=CHAT', [B]],
       ['mediaType=chat', [B]],
@@ -219,6 +242,26 @@ describe('query API', () => {
       expect(pages).toBeGreaterThanOrEqual(4);
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.filter((id) => id.startsWith('f0'))).toEqual(filler.map((f) => f.id).reverse());
+    });
+
+    it('pages by queue: each interaction that visited the queue once, newest first, the transferred one under both queues', async () => {
+      const pagesOf = async (query: string, limit: number) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const body: Json = await list(`${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+          seen.push(...ids(body));
+          cursor = body.nextCursor;
+        } while (cursor !== null);
+        return seen;
+      };
+      for (const limit of [1, 2, 3]) {
+        expect(await pagesOf(`queueId=${SALES}`, limit)).toEqual([D, C, A, E]);
+        expect(await pagesOf(`queueId=${SUPPORT}`, limit)).toEqual([B, E]);
+      }
+      expect(await pagesOf(`queueId=${SALES}&from=2025-04-10T10:14:30Z`, 1)).toEqual([D, C]);
+      const transferred = (await list(`queueId=${SUPPORT}&limit=1&to=2025-04-10T00:00:00Z`)).items[0];
+      expect(transferred).toMatchObject({ conversationId: E, queueIds: [SALES, SUPPORT], userIds: [AGENT_3, AGENT_4], phase: 'ended', metrics: { nTransferred: 1 } });
     });
 
     it('accepts limit 1 and 500 and defaults to 50', async () => {

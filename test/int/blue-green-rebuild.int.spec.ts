@@ -3,14 +3,16 @@ import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionManager, RebuildConflictError, interactionTables, readRebuildRows, requestRebuild } from '@ledger/projections';
 import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
-import { appendCanonical, createStoreDatabase, toCanonicalEvents, type StoreDatabase } from '../support/pipeline';
+import { appendCanonical, createStoreDatabase, queueLookupDrift, toCanonicalEvents, type StoreDatabase } from '../support/pipeline';
 
 async function dumpVersion(client: Client, version: number): Promise<unknown[]> {
   const t = interactionTables(version);
   const interactions = await client.query(`SELECT conversation_id, state, fold_key, event_count, stale FROM ${t.interactions} ORDER BY conversation_id`);
   const events = await client.query(`SELECT event_id, conversation_id, event_time, data FROM ${t.events} ORDER BY event_id`);
   const intervals = await client.query(`SELECT * FROM ${t.intervals} ORDER BY queue_id, interval_start`);
-  return [interactions.rows, events.rows, intervals.rows];
+  const queues = await client.query(`SELECT * FROM ${t.queues} ORDER BY queue_id, sort_time, conversation_id`);
+  expect(await queueLookupDrift(client, t)).toEqual({ missing: [], extra: [] });
+  return [interactions.rows, events.rows, intervals.rows, queues.rows];
 }
 
 describe('blue-green rebuild', () => {
@@ -92,6 +94,14 @@ describe('blue-green rebuild', () => {
       expect(await dumpVersion(client, 2)).toEqual(await dumpVersion(client, 1));
       const view = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM interactions');
       expect(view.rows[0]?.n).toBe(traffic.conversations.length + later.conversations.length);
+      // The queue lookup view moved with the others.
+      const served = await client.query<{ view: string; definition: string }>(
+        "SELECT viewname AS view, definition FROM pg_views WHERE viewname IN ('interactions', 'interaction_queues') ORDER BY viewname",
+      );
+      expect(served.rows.map((row) => [row.view, /__v(\d+)/.exec(row.definition)?.[1]])).toEqual([
+        ['interaction_queues', '2'],
+        ['interactions', '2'],
+      ]);
     } finally {
       await manager.stop();
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESYS_UPCASTERS, UpcasterRegistry, isoEventTimeToEpochMillis, wrapupFieldsV1ToV2 } from '@ledger/domain';
 import { INTERACTIONS_PROJECTION, InteractionProjector, interactionTables, retryDeadLetter, type ProjectionTarget } from '@ledger/projections';
 import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
-import { appendCanonical, createStoreDatabase, toCanonicalEvents, type StoreDatabase } from '../support/pipeline';
+import { appendCanonical, createStoreDatabase, queueLookupDrift, toCanonicalEvents, type StoreDatabase } from '../support/pipeline';
 
 /** A bug in an upcaster that throws on one kind of event until it is fixed. */
 function upcastersWithBug(state: { broken: boolean }): UpcasterRegistry {
@@ -91,6 +91,13 @@ describe('dead letters', () => {
       expect(row.rows[0]).toMatchObject({ stale: false, state: { acdOutcome: 'ABANDON', phase: 'ended' } });
       const remaining = await client.query("SELECT 1 FROM dead_letters WHERE conversation_id = $1 AND status = 'parked'", [conversationId]);
       expect(remaining.rowCount).toBe(0);
+      // The retry wrote the row's queue lookup rows and metrics with it.
+      expect(await queueLookupDrift(client, interactionTables(1))).toEqual({ missing: [], extra: [] });
+      const healedRow = await client.query<{ queued: number; metrics: { abandoned: boolean } }>(
+        'SELECT (SELECT count(*)::int FROM interaction_queues q WHERE q.conversation_id = i.conversation_id) AS queued, metrics FROM interactions i WHERE conversation_id = $1',
+        [conversationId],
+      );
+      expect(healedRow.rows[0]).toMatchObject({ queued: 1, metrics: { abandoned: true } });
       expect(await retryDeadLetter(pool, target(GENESYS_UPCASTERS), '999999')).toEqual({ outcome: 'not-found' });
     } finally {
       await pool.end();

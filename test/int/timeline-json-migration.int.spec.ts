@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '@ledger/event-store';
-import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { TimelineBodiesAsJson1732700000000 } from '@ledger/projections';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { databaseBefore, type MigrationFixture } from '../support/migration-fixture';
 
 describe('migration TimelineBodiesAsJson1732700000000', () => {
-  let database: TestDatabase;
+  let fixture: MigrationFixture;
   let client: Client;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    client = new Client({ connectionString: database.url });
+    fixture = await databaseBefore(TimelineBodiesAsJson1732700000000);
+    client = fixture.client;
   });
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
-  });
+  afterAll(async () => fixture?.dispose());
 
   it('turns the timeline bodies of existing rows into json, keeping their content, and points the view back at the active version', async () => {
-    const before = LEDGER_MIGRATIONS.filter((migration) => migration !== TimelineBodiesAsJson1732700000000);
-    await runMigrations(database.url, before);
-    await client.connect();
     const eventId = randomUUID();
     const data = { conversationId: 'c-1', nested: { list: [1, 'two', null], flag: true } };
     await client.query(
@@ -29,7 +21,7 @@ describe('migration TimelineBodiesAsJson1732700000000', () => {
        VALUES ($1, 'c-1', 'v2.detail.events.conversation.{id}.customer.start', now(), now(), 1, $2, $3)`,
       [eventId, JSON.stringify(data), JSON.stringify({ topicVersion: '2' })],
     );
-    await runMigrations(database.url, LEDGER_MIGRATIONS);
+    await fixture.migrate();
 
     const types = await client.query<{ column_name: string; data_type: string }>(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'interaction_events__v1' AND column_name IN ('data', 'metadata') ORDER BY column_name",

@@ -1,6 +1,6 @@
 import { normaliseMessage, type CanonicalEvent } from '@ledger/domain';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, type EventStore } from '@ledger/event-store';
-import { READ_MODEL_MIGRATIONS } from '@ledger/projections';
+import { READ_MODEL_MIGRATIONS, interactionTables } from '@ledger/projections';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -51,13 +51,14 @@ export async function dumpReadModels(connectionString: string): Promise<Record<s
   await client.connect();
   try {
     const interactions = await client.query(
-      `SELECT conversation_id, started_at, ended_at, phase, queue_ids, user_ids, wrapup_codes, abandoned, state, fold_key, event_count
+      `SELECT conversation_id, started_at, ended_at, phase, queue_ids, user_ids, wrapup_codes, abandoned, state, metrics, fold_key, event_count
        FROM interactions ORDER BY conversation_id`,
     );
     const events = await client.query('SELECT event_id, conversation_id, event_type, event_time, data FROM interaction_events ORDER BY event_id');
     const contributions = await client.query('SELECT * FROM queue_contributions ORDER BY conversation_id, queue_id, interval_start');
     const intervals = await client.query('SELECT * FROM queue_intervals ORDER BY queue_id, interval_start');
-    return { interactions: interactions.rows, events: events.rows, contributions: contributions.rows, intervals: intervals.rows };
+    const queues = await client.query('SELECT * FROM interaction_queues ORDER BY queue_id, sort_time, conversation_id');
+    return { interactions: interactions.rows, events: events.rows, contributions: contributions.rows, intervals: intervals.rows, queues: queues.rows };
   } finally {
     await client.end();
   }
@@ -67,8 +68,20 @@ export async function truncateReadModels(connectionString: string): Promise<void
   const client = new Client({ connectionString });
   await client.connect();
   try {
-    await client.query('TRUNCATE interactions__v1, interaction_events__v1, queue_contributions__v1, queue_intervals__v1, projection_checkpoints');
+    await client.query(`TRUNCATE ${[...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ')}`);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Where a version's queue lookup rows and its interactions' `queue_ids` disagree: pairs missing from the lookup
+ * table, pairs it has that no row has (a queue left behind, a wrong sort_time), each as `queue conversation`.
+ */
+export async function queueLookupDrift(client: Client, tables: { interactions: string; queues: string }): Promise<{ missing: string[]; extra: string[] }> {
+  const expected = `SELECT queue_id, sort_time, conversation_id FROM ${tables.interactions}, unnest(queue_ids) AS queue_id`;
+  const actual = `SELECT queue_id, sort_time, conversation_id FROM ${tables.queues}`;
+  const missing = await client.query<{ pair: string }>(`SELECT queue_id || ' ' || conversation_id AS pair FROM (${expected} EXCEPT ${actual}) d ORDER BY 1`);
+  const extra = await client.query<{ pair: string }>(`SELECT queue_id || ' ' || conversation_id AS pair FROM (${actual} EXCEPT ${expected}) d ORDER BY 1`);
+  return { missing: missing.rows.map((row) => row.pair), extra: extra.rows.map((row) => row.pair) };
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { InteractionState } from '@ledger/domain';
+import type { InteractionMetrics, InteractionState } from '@ledger/domain';
 
 /**
  * The `interactions` view (one row per conversation) over the current physical table `interactions__v<N>`.
@@ -64,6 +64,10 @@ export class InteractionView {
   /** The full fold of the interaction's events. */
   @Column('jsonb')
   state!: InteractionState;
+
+  /** `state.metrics` again: the list reads it without detoasting the whole state. */
+  @Column('json', { nullable: true })
+  metrics!: InteractionMetrics | null;
 
   /** Sort key of the last event applied; an event with a smaller key arrived late and triggers a re-fold. */
   @Column('text', { name: 'fold_key' })

@@ -26,6 +26,8 @@ export interface ProjectionTables {
   events: string;
   contributions: string;
   intervals: string;
+  /** (queue, sort time, conversation) for every queue in an interaction's queue_ids. */
+  queues: string;
 }
 
 export interface ProjectionTarget {
@@ -202,7 +204,8 @@ export async function finishInteractionBatch(client: ClientBase, target: Project
   const interactionRows = written.map((row) =>
     toInteractionRow(row.state, { foldKey: row.fold_key, eventCount: row.event_count, position: lastPosition.get(row.conversation_id) ?? '0', sortTime: row.sort_time.toISOString() }),
   );
-  await upsertInteractions(client, tables.interactions, interactionRows);
+  await upsertInteractions(client, tables, interactionRows);
+  await removeLeftQueues(client, tables, [...states.values()].map((entry) => entry.state), existingById, plan.forcedRefold);
   await replaceQueueContributions(client, target, [...states.values()].map((entry) => entry.state));
 
   return {
@@ -346,16 +349,69 @@ function earliest(rows: TimelineRow[]): string | null {
 const INTERACTION_COLUMNS = `conversation_id text, sort_time timestamptz, started_at timestamptz, ended_at timestamptz,
   last_event_time timestamptz, media_type text, direction text, phase text, ani text, dnis text, queue_ids text[],
   user_ids text[], wrapup_codes text[], external_contact_ids text[], disconnect_type text, acd_outcome text,
-  abandoned boolean, state jsonb, fold_key text, event_count integer, position bigint`;
+  abandoned boolean, state jsonb, metrics json, fold_key text, event_count integer, position bigint`;
 
-async function upsertInteractions(client: ClientBase, table: string, rows: Record<string, unknown>[]): Promise<void> {
+/**
+ * The rows, and a queue lookup row for each of their queues, in one statement. Lookup rows take the stored
+ * sort_time (an existing row keeps its own); those already there are skipped, which costs a key probe each.
+ */
+async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: Record<string, unknown>[]): Promise<void> {
   const names = INTERACTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
   const updates = names.filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
   await client.query(
-    `INSERT INTO ${table} (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
-     ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()`,
+    `WITH upserted AS (
+       INSERT INTO ${tables.interactions} (${names.join(', ')})
+       SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
+       ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()
+       RETURNING conversation_id, sort_time, queue_ids
+     )
+     INSERT INTO ${tables.queues} (queue_id, sort_time, conversation_id)
+     SELECT unnest(queue_ids), sort_time, conversation_id FROM upserted
+     ON CONFLICT DO NOTHING`,
     [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Queue lookup rows of queues an interaction no longer has (a re-fold, or a fold that now reads a queue differently).
+ * Queues normally only accumulate, so this is rare and found from the stored states already in hand (a query only
+ * for re-folds planned without them).
+ */
+async function removeLeftQueues(
+  client: ClientBase,
+  tables: ProjectionTables,
+  states: InteractionState[],
+  existingById: Map<string, StoredInteraction>,
+  forcedRefold: ReadonlySet<string>,
+): Promise<void> {
+  const previousQueues = new Map<string, { queueIds: string[]; sortTime: Date }>();
+  for (const [conversationId, row] of existingById) previousQueues.set(conversationId, { queueIds: row.state.queueIds, sortTime: row.sort_time });
+  // A re-fold forced by the batch before it (pipelined projector) was planned without the stored row: read its queues.
+  const unread = states.map((state) => state.conversationId).filter((id) => forcedRefold.has(id) && !previousQueues.has(id));
+  if (unread.length > 0) {
+    const stored = await client.query<{ conversation_id: string; queue_ids: string[]; sort_time: Date }>(
+      `SELECT conversation_id, queue_ids, sort_time FROM ${tables.interactions} WHERE conversation_id = ANY($1::text[])`,
+      [unread],
+    );
+    for (const row of stored.rows) previousQueues.set(row.conversation_id, { queueIds: row.queue_ids, sortTime: row.sort_time });
+  }
+  const left = { queueIds: [] as string[], sortTimes: [] as Date[], conversationIds: [] as string[] };
+  for (const state of states) {
+    const previous = previousQueues.get(state.conversationId);
+    if (!previous) continue;
+    const current = new Set(state.queueIds);
+    for (const queueId of previous.queueIds) {
+      if (current.has(queueId)) continue;
+      left.queueIds.push(queueId);
+      left.sortTimes.push(previous.sortTime);
+      left.conversationIds.push(state.conversationId);
+    }
+  }
+  if (left.queueIds.length === 0) return;
+  await client.query(
+    `DELETE FROM ${tables.queues} q USING unnest($1::text[], $2::timestamptz[], $3::text[]) AS l(queue_id, sort_time, conversation_id)
+     WHERE q.queue_id = l.queue_id AND q.sort_time = l.sort_time AND q.conversation_id = l.conversation_id`,
+    [left.queueIds, left.sortTimes, left.conversationIds],
   );
 }
 

@@ -43,7 +43,7 @@ export function topicVersionOf(metadata: Record<string, unknown>): string | null
   return typeof version === 'string' ? version : null;
 }
 
-/** The `interactions` row of a state: filter columns plus the whole state as jsonb. */
+/** The `interactions` row of a state: filter columns, the whole state as jsonb, and its metrics again for the list. */
 export function toInteractionRow(
   state: InteractionState,
   meta: { foldKey: string; eventCount: number; position: string; sortTime: string },
@@ -67,6 +67,7 @@ export function toInteractionRow(
     acd_outcome: state.acdOutcome,
     abandoned: state.metrics.abandoned,
     state,
+    metrics: state.metrics,
     fold_key: meta.foldKey,
     event_count: meta.eventCount,
     position: meta.position,

@@ -6,6 +6,7 @@ export const INTERACTION_VIEWS = {
   events: 'interaction_events',
   contributions: 'queue_contributions',
   intervals: 'queue_intervals',
+  queues: 'interaction_queues',
 } as const satisfies Record<keyof ProjectionTables, string>;
 
 export function interactionTables(version: number): ProjectionTables {
@@ -14,6 +15,7 @@ export function interactionTables(version: number): ProjectionTables {
     events: `interaction_events__v${version}`,
     contributions: `queue_contributions__v${version}`,
     intervals: `queue_intervals__v${version}`,
+    queues: `interaction_queues__v${version}`,
   };
 }
 
@@ -47,6 +49,8 @@ export function createInteractionTablesSql(version: number): string[] {
       acd_outcome text,
       abandoned boolean NOT NULL DEFAULT false,
       state jsonb NOT NULL,
+      -- state->'metrics' again, so the list does not detoast the whole state for it.
+      metrics json,
       fold_key text NOT NULL,
       event_count integer NOT NULL,
       position bigint NOT NULL,
@@ -77,6 +81,13 @@ export function createInteractionTablesSql(version: number): string[] {
       interval_start timestamptz NOT NULL,
       ${QUEUE_METRIC_COLUMNS},
       PRIMARY KEY (queue_id, interval_start)
+    )`,
+    // One row per (queue in queue_ids, interaction): the list by queue walks this key instead of filtering every row.
+    `CREATE TABLE IF NOT EXISTS ${t.queues} (
+      queue_id text NOT NULL,
+      sort_time timestamptz NOT NULL,
+      conversation_id text NOT NULL,
+      PRIMARY KEY (queue_id, sort_time, conversation_id)
     )`,
   ];
 }

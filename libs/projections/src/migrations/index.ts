@@ -1,8 +1,14 @@
 import { CreateReadModels1732500000000 } from './1732500000000-create-read-models';
 import { ProjectionLifecycle1732600000000 } from './1732600000000-projection-lifecycle';
 import { TimelineBodiesAsJson1732700000000 } from './1732700000000-timeline-bodies-as-json';
+import { InteractionQueuesAndMetrics1732800000000 } from './1732800000000-interaction-queues-and-metrics';
 
-export { TimelineBodiesAsJson1732700000000 };
+export { InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
 
 /** Read-model migrations, in order (after the event store's). */
-export const READ_MODEL_MIGRATIONS = [CreateReadModels1732500000000, ProjectionLifecycle1732600000000, TimelineBodiesAsJson1732700000000];
+export const READ_MODEL_MIGRATIONS = [
+  CreateReadModels1732500000000,
+  ProjectionLifecycle1732600000000,
+  TimelineBodiesAsJson1732700000000,
+  InteractionQueuesAndMetrics1732800000000,
+];

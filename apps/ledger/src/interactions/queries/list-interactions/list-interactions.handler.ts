@@ -35,7 +35,13 @@ interface InteractionRow {
 
 const COLUMNS = `conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, started_at, ended_at, media_type, direction,
   phase, ani, dnis, queue_ids, user_ids, wrapup_codes, disconnect_type, acd_outcome, abandoned, event_count, stale,
-  state->'metrics' AS metrics`;
+  metrics`;
+
+/**
+ * By queue, the page is walked on the queue's lookup rows (in the list's order) and each joined to its row by key;
+ * USING merges sort_time and conversation_id, so the keyset and the order below apply to the lookup rows' key.
+ */
+const BY_QUEUE = 'interaction_queues JOIN interactions USING (sort_time, conversation_id)';
 
 /** Phone numbers are stored as Genesys sends them (`tel:+1317...`); a bare number matches its `tel:` form too. */
 const phoneForms = (value: string): string[] => (/^[a-z]+:/i.test(value) ? [value] : [value, `tel:${value}`]);
@@ -65,7 +71,8 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const activeAt = params.filters.activeAt;
     const stateAt = activeAt === undefined ? '' : `, ${currentStateIfSettledSql(bind(activeAt))} AS state_at`;
     const rows = await this.dataSource.query<InteractionRow[]>(
-      `SELECT ${COLUMNS}${stateAt} FROM interactions ${sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : ''}
+      `SELECT ${COLUMNS}${stateAt} FROM ${params.filters.queueId === undefined ? 'interactions' : BY_QUEUE}
+        ${sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : ''}
         ORDER BY sort_time DESC, conversation_id DESC LIMIT ${bind(params.limit + 1)}`,
       values,
     );
@@ -88,7 +95,7 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
 function whereFilters(f: ListInteractionsFilters, sql: string[], bind: (value: unknown) => string): void {
   if (f.from !== undefined) sql.push(`started_at >= ${bind(f.from)}::timestamptz`);
   if (f.to !== undefined) sql.push(`started_at < ${bind(f.to)}::timestamptz`);
-  if (f.queueId !== undefined) sql.push(`queue_ids @> ARRAY[${bind(f.queueId)}::text]`);
+  if (f.queueId !== undefined) sql.push(`interaction_queues.queue_id = ${bind(f.queueId)}`);
   if (f.userId !== undefined) sql.push(`user_ids @> ARRAY[${bind(f.userId)}::text]`);
   if (f.wrapupCode !== undefined) sql.push(`wrapup_codes @> ARRAY[${bind(f.wrapupCode)}::text]`);
   if (f.externalContactId !== undefined) sql.push(`external_contact_ids @> ARRAY[${bind(f.externalContactId)}::text]`);

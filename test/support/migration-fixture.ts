@@ -1,0 +1,30 @@
+import { Client } from 'pg';
+import { runMigrations } from '@ledger/event-store';
+import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface MigrationFixture {
+  database: TestDatabase;
+  /** Connected to the database, which holds the schema as it was before the migration under test. */
+  client: Client;
+  /** Runs every migration, the one under test included. */
+  migrate(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh database migrated up to, not including, `migration`: the test writes rows in the old schema, then migrates. */
+export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): Promise<MigrationFixture> {
+  const database = await createTestDatabase();
+  await runMigrations(database.url, LEDGER_MIGRATIONS.slice(0, LEDGER_MIGRATIONS.indexOf(migration)));
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  return {
+    database,
+    client,
+    migrate: async () => void (await runMigrations(database.url, LEDGER_MIGRATIONS)),
+    async dispose() {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
