@@ -204,9 +204,9 @@ export async function finishInteractionBatch(client: ClientBase, target: Project
   const interactionRows = written.map((row) =>
     toInteractionRow(row.state, { foldKey: row.fold_key, eventCount: row.event_count, position: lastPosition.get(row.conversation_id) ?? '0', sortTime: row.sort_time.toISOString() }),
   );
-  await upsertInteractions(client, tables, interactionRows);
-  await removeLeftQueues(client, tables, [...states.values()].map((entry) => entry.state), existingById, plan.forcedRefold);
-  await replaceQueueContributions(client, target, [...states.values()].map((entry) => entry.state));
+  const newStates = [...states.values()].map((entry) => entry.state);
+  await upsertInteractions(client, tables, interactionRows, queueChanges(newStates, await storedQueues(client, tables, newStates, existingById, plan.forcedRefold)));
+  await replaceQueueContributions(client, target, newStates);
 
   return {
     applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0),
@@ -351,11 +351,63 @@ const INTERACTION_COLUMNS = `conversation_id text, sort_time timestamptz, starte
   user_ids text[], wrapup_codes text[], external_contact_ids text[], disconnect_type text, acd_outcome text,
   abandoned boolean, state jsonb, metrics json, fold_key text, event_count integer, position bigint`;
 
+/** Queues a row gained and lost, as parallel arrays of (conversation id, queue id). */
+interface QueueChanges {
+  added: { conversationIds: string[]; queueIds: string[] };
+  left: { conversationIds: string[]; queueIds: string[] };
+}
+
 /**
- * The rows, and a queue lookup row for each of their queues, in one statement. Lookup rows take the stored
- * sort_time (an existing row keeps its own); those already there are skipped, which costs a key probe each.
+ * The queues each changed row had: from the stored states already read, and read only for re-folds planned without
+ * their stored row (handed over by the batch before, in the pipelined projector).
  */
-async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: Record<string, unknown>[]): Promise<void> {
+async function storedQueues(
+  client: ClientBase,
+  tables: ProjectionTables,
+  states: InteractionState[],
+  existingById: Map<string, StoredInteraction>,
+  forcedRefold: ReadonlySet<string>,
+): Promise<Map<string, readonly string[]>> {
+  const queues = new Map<string, readonly string[]>();
+  for (const [conversationId, row] of existingById) queues.set(conversationId, row.state.queueIds);
+  const unread = states.map((state) => state.conversationId).filter((id) => forcedRefold.has(id) && !queues.has(id));
+  if (unread.length > 0) {
+    const stored = await client.query<{ conversation_id: string; queue_ids: string[] }>(
+      `SELECT conversation_id, queue_ids FROM ${tables.interactions} WHERE conversation_id = ANY($1::text[])`,
+      [unread],
+    );
+    for (const row of stored.rows) queues.set(row.conversation_id, row.queue_ids);
+  }
+  return queues;
+}
+
+/**
+ * What each changed row's queue lookup rows need, from the queues it had and the new state. Queues normally only
+ * accumulate (a catch-up batch mostly changes rows without touching their queues); one is left after a re-fold, or a
+ * fold that now reads a queue differently.
+ */
+function queueChanges(states: InteractionState[], storedQueueIds: Map<string, readonly string[]>): QueueChanges {
+  const changes: QueueChanges = { added: { conversationIds: [], queueIds: [] }, left: { conversationIds: [], queueIds: [] } };
+  const note = (into: QueueChanges['added'], conversationId: string, queueIds: readonly string[], except: readonly string[]) => {
+    for (const queueId of queueIds) {
+      if (except.includes(queueId)) continue;
+      into.conversationIds.push(conversationId);
+      into.queueIds.push(queueId);
+    }
+  };
+  for (const state of states) {
+    const before = storedQueueIds.get(state.conversationId) ?? [];
+    note(changes.added, state.conversationId, state.queueIds, before);
+    note(changes.left, state.conversationId, before, state.queueIds);
+  }
+  return changes;
+}
+
+/**
+ * The rows and their queue lookup rows in one statement. Lookup rows take the stored sort_time (an existing row keeps
+ * its own, whatever precision the service would read it back with).
+ */
+async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: Record<string, unknown>[], queues: QueueChanges): Promise<void> {
   const names = INTERACTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
   const updates = names.filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
   await client.query(
@@ -363,55 +415,15 @@ async function upsertInteractions(client: ClientBase, tables: ProjectionTables, 
        INSERT INTO ${tables.interactions} (${names.join(', ')})
        SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
        ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()
-       RETURNING conversation_id, sort_time, queue_ids
+       RETURNING conversation_id, sort_time
+     ), left_queues AS (
+       DELETE FROM ${tables.queues} q USING upserted u, unnest($4::text[], $5::text[]) AS l(conversation_id, queue_id)
+       WHERE l.conversation_id = u.conversation_id AND q.queue_id = l.queue_id AND q.sort_time = u.sort_time AND q.conversation_id = u.conversation_id
      )
      INSERT INTO ${tables.queues} (queue_id, sort_time, conversation_id)
-     SELECT unnest(queue_ids), sort_time, conversation_id FROM upserted
+     SELECT a.queue_id, u.sort_time, u.conversation_id FROM upserted u JOIN unnest($2::text[], $3::text[]) AS a(conversation_id, queue_id) USING (conversation_id)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
-}
-
-/**
- * Queue lookup rows of queues an interaction no longer has (a re-fold, or a fold that now reads a queue differently).
- * Queues normally only accumulate, so this is rare and found from the stored states already in hand (a query only
- * for re-folds planned without them).
- */
-async function removeLeftQueues(
-  client: ClientBase,
-  tables: ProjectionTables,
-  states: InteractionState[],
-  existingById: Map<string, StoredInteraction>,
-  forcedRefold: ReadonlySet<string>,
-): Promise<void> {
-  const previousQueues = new Map<string, { queueIds: string[]; sortTime: Date }>();
-  for (const [conversationId, row] of existingById) previousQueues.set(conversationId, { queueIds: row.state.queueIds, sortTime: row.sort_time });
-  // A re-fold forced by the batch before it (pipelined projector) was planned without the stored row: read its queues.
-  const unread = states.map((state) => state.conversationId).filter((id) => forcedRefold.has(id) && !previousQueues.has(id));
-  if (unread.length > 0) {
-    const stored = await client.query<{ conversation_id: string; queue_ids: string[]; sort_time: Date }>(
-      `SELECT conversation_id, queue_ids, sort_time FROM ${tables.interactions} WHERE conversation_id = ANY($1::text[])`,
-      [unread],
-    );
-    for (const row of stored.rows) previousQueues.set(row.conversation_id, { queueIds: row.queue_ids, sortTime: row.sort_time });
-  }
-  const left = { queueIds: [] as string[], sortTimes: [] as Date[], conversationIds: [] as string[] };
-  for (const state of states) {
-    const previous = previousQueues.get(state.conversationId);
-    if (!previous) continue;
-    const current = new Set(state.queueIds);
-    for (const queueId of previous.queueIds) {
-      if (current.has(queueId)) continue;
-      left.queueIds.push(queueId);
-      left.sortTimes.push(previous.sortTime);
-      left.conversationIds.push(state.conversationId);
-    }
-  }
-  if (left.queueIds.length === 0) return;
-  await client.query(
-    `DELETE FROM ${tables.queues} q USING unnest($1::text[], $2::timestamptz[], $3::text[]) AS l(queue_id, sort_time, conversation_id)
-     WHERE q.queue_id = l.queue_id AND q.sort_time = l.sort_time AND q.conversation_id = l.conversation_id`,
-    [left.queueIds, left.sortTimes, left.conversationIds],
+    [JSON.stringify(rows), queues.added.conversationIds, queues.added.queueIds, queues.left.conversationIds, queues.left.queueIds],
   );
 }
 
