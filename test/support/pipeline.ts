@@ -57,7 +57,8 @@ export async function dumpReadModels(connectionString: string): Promise<Record<s
     const events = await client.query('SELECT event_id, conversation_id, event_type, event_time, data FROM interaction_events ORDER BY event_id');
     const contributions = await client.query('SELECT * FROM queue_contributions ORDER BY conversation_id, queue_id, interval_start');
     const intervals = await client.query('SELECT * FROM queue_intervals ORDER BY queue_id, interval_start');
-    const queues = await client.query('SELECT * FROM interaction_queues ORDER BY queue_id, sort_time, conversation_id');
+    // sort_time depends on how events were batched when a row was first written (as in interactions, left out).
+    const queues = await client.query('SELECT queue_id, conversation_id FROM interaction_queues ORDER BY queue_id, conversation_id');
     return { interactions: interactions.rows, events: events.rows, contributions: contributions.rows, intervals: intervals.rows, queues: queues.rows };
   } finally {
     await client.end();
