@@ -10,7 +10,8 @@ async function dumpVersion(client: Client, version: number): Promise<unknown[]> 
   const interactions = await client.query(`SELECT conversation_id, state, fold_key, event_count, stale FROM ${t.interactions} ORDER BY conversation_id`);
   const events = await client.query(`SELECT event_id, conversation_id, event_time, data FROM ${t.events} ORDER BY event_id`);
   const intervals = await client.query(`SELECT * FROM ${t.intervals} ORDER BY queue_id, interval_start`);
-  const queues = await client.query(`SELECT * FROM ${t.queues} ORDER BY queue_id, sort_time, conversation_id`);
+  // sort_time depends on how events were batched when a row was first written: checked against the row, not compared.
+  const queues = await client.query(`SELECT queue_id, conversation_id FROM ${t.queues} ORDER BY queue_id, conversation_id`);
   expect(await queueLookupDrift(client, t)).toEqual({ missing: [], extra: [] });
   return [interactions.rows, events.rows, intervals.rows, queues.rows];
 }
