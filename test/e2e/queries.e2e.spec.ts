@@ -310,6 +310,34 @@ describe('query API', () => {
     expect(body.error).toEqual({ code: 'INTERACTION.NOT_FOUND', message: 'no interaction nope', details: { conversationId: 'nope' } });
   });
 
+  it('renders every list item from its row exactly as the detail shows it (items are rendered by PostgreSQL)', async () => {
+    const { body } = await get('/v1/interactions?limit=100');
+    expect(body.items.length).toBeGreaterThan(2);
+    for (const item of body.items) {
+      const { body: detail } = await get(`/v1/interactions/${item.conversationId}`);
+      const state = detail.state;
+      expect(item).toStrictEqual({
+        conversationId: detail.conversationId,
+        startedAt: state.startedAt,
+        endedAt: state.endedAt,
+        mediaType: state.mediaType,
+        direction: state.direction,
+        phase: state.phase,
+        ani: state.ani,
+        dnis: state.dnis,
+        queueIds: state.queueIds,
+        userIds: state.userIds,
+        wrapupCodes: state.wrapupCodes,
+        disconnectType: state.disconnectType,
+        acdOutcome: state.acdOutcome,
+        abandoned: state.metrics.abandoned,
+        eventCount: detail.eventCount,
+        stale: detail.stale,
+        metrics: state.metrics,
+      });
+    }
+  });
+
   describe('GET /v1/interactions/{id}', () => {
     it('returns the full state, which equals a replay from the event store at now', async () => {
       const { status, body } = await get(`/v1/interactions/${A}`);

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../../shared/api-error.dto';
@@ -15,6 +15,7 @@ export class ListInteractionsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOperation({
     summary: 'List interactions, newest first',
     description:
@@ -41,7 +42,7 @@ export class ListInteractionsController {
   @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page, unchanged.' })
   @ApiOkResponse({ type: InteractionPageDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'QUERY.INVALID_PARAMETER naming the parameter.' })
-  list(@Query() query: Record<string, unknown>): Promise<InteractionPageDto> {
+  list(@Query() query: Record<string, unknown>): Promise<string> {
     return this.queryBus.execute(new ListInteractionsQuery(parseListInteractionsParams(query)));
   }
 }
