@@ -31,16 +31,19 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
     await database.drop();
   });
 
-  async function deadlocks(): Promise<number> {
+  /** A counter of this database in pg_stat_database (backends report it when they next go idle, within 1 s). */
+  async function databaseStat(column: 'deadlocks' | 'xact_rollback'): Promise<number> {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const result = await client.query<{ deadlocks: string }>('SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()');
-      return Number(result.rows[0]?.deadlocks ?? 0);
+      const result = await client.query<{ n: string }>(`SELECT ${column} AS n FROM pg_stat_database WHERE datname = current_database()`);
+      return Number(result.rows[0]?.n ?? 0);
     } finally {
       await client.end();
     }
   }
+  const deadlocks = () => databaseStat('deadlocks');
+  const rollbacks = () => databaseStat('xact_rollback');
 
   it('never deadlocks, whichever streams are new and whichever already exist, and numbers every stream without gaps', async () => {
     // Every round, half of a fresh set of streams exists before the race and each writer's batch mixes existing and
@@ -67,17 +70,6 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await deadlocks()).toBe(before);
   });
-
-  async function rollbacks(): Promise<number> {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const result = await client.query<{ n: string }>('SELECT xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
-      return Number(result.rows[0]?.n ?? 0);
-    } finally {
-      await client.end();
-    }
-  }
 
   it('sees what a racing batch stored in the same streams once it holds their locks: no insert fails, nothing is retried', async () => {
     // Redeliveries in flight at once: 8 writers send overlapping slices of the same events. Each must find the ids
