@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { ProjectionManager, type InteractionProjectionDefinition, type ProjectorStatus } from '@ledger/projections';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
 import { LEDGER_DATABASE_URL } from '../database/database.tokens';
 import { INTERACTION_PROJECTION_DEFINITION } from './projector.tokens';
 
@@ -14,10 +15,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(LEDGER_DATABASE_URL) databaseUrl: string,
     @Inject(INTERACTION_PROJECTION_DEFINITION) definition: InteractionProjectionDefinition,
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.manager = new ProjectionManager(store, {
       connectionString: databaseUrl,
       definition,
+      // Pipelined catch-up only in a process of its own: beside the API it would take the event loop from queries.
+      pipelined: !config.roles.includes('api'),
       onError: (error) => this.logger.error({ err: error }, 'projection failed; retrying from the last checkpoint'),
       log: (message, fields) => this.logger.log({ ...fields }, message),
     });

@@ -24,6 +24,8 @@ export interface ProjectionManagerOptions {
   onCommitted?: (changed: InteractionState[]) => void;
   onError?: (error: unknown) => void;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Whether its projectors pipeline catch-up batches (see InteractionProjectorOptions.pipelined). */
+  pipelined?: boolean;
 }
 
 interface Versions {
@@ -103,6 +105,7 @@ export class ProjectionManager {
       connectionString: this.options.connectionString,
       version,
       batchSize: 10_000,
+      pipelined: this.options.pipelined ?? true,
       extensions: extensionsFor(this.definition, builtBy),
       ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
       onCommitted: (changed) => {
