@@ -210,7 +210,7 @@ export async function finishInteractionBatch(client: ClientBase, target: Project
 
   return {
     applied: [...byConversation.values()].reduce((sum, rows) => sum + rows.length, 0),
-    changed: [...states.values()].map((entry) => entry.state),
+    changed: newStates,
     asPlanned,
     written,
   };
