@@ -165,6 +165,27 @@ describe('POST /v1/ingest/genesys', () => {
     expect(Number(commits.rows[0].transactions)).toBeLessThan(60);
   });
 
+  it('refuses an event holding U+0000 alone: the requests sharing its commit are stored, and it is a 400 naming the field', async () => {
+    const id = (index: number) => `bbbbbbbb-0000-0000-0000-${String(index).padStart(12, '0')}`;
+    const withNul = detailEvent('attributes', 1_700_000_100_000, { attributes: { note: 'a\u0000b' } }, id(99));
+    const responses = await Promise.all([
+      postJson(withNul),
+      ...Array.from({ length: 20 }, (_, index) => postJson([detailEvent('attributes', 1_700_000_100_000 + index, {}, id(index))])),
+      postJson([detailEvent('customer.start', 1_700_000_100_000, {}, id(98)), withNul]),
+    ]);
+    const [alone, ...rest] = responses;
+    const mixed = rest.pop();
+    expect(alone?.status).toBe(400);
+    expect(alone?.body.error).toMatchObject({ code: 'INGEST.NOTHING_VALID' });
+    expect(alone?.body.error.details.rejected).toEqual([
+      { index: 0, code: 'INGEST.NUL_CHARACTER', message: expect.stringContaining('eventBody.attributes.note contains U+0000') },
+    ]);
+    expect(rest.every((response) => response.status === 202 && response.body.accepted === 1)).toBe(true);
+    expect(mixed).toMatchObject({ status: 202, body: { accepted: 1, rejected: [{ index: 1, code: 'INGEST.NUL_CHARACTER' }] } });
+    const stored = await db.query(`SELECT count(*) AS n FROM ledger_events WHERE stream_id LIKE 'interaction-bbbbbbbb-%'`);
+    expect(Number(stored.rows[0].n)).toBe(21);
+  });
+
   it('filters topics outside INGEST_TOPICS', async () => {
     const restricted = await startLedger({ INGEST_TOPICS: 'v2.detail.events.conversation.{id}.customer.*' });
     try {

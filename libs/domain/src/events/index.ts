@@ -4,5 +4,6 @@ export * from './event-id';
 export * from './ingest-body';
 export * from './ingest-errors';
 export * from './normalise-message';
+export * from './nul-character';
 export * from './parse-ingest-request';
 export * from './topic-catalogue';

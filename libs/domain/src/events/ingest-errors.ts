@@ -14,6 +14,7 @@ export const INGEST_ERROR_CODES = {
   detailTypeMismatch: 'INGEST.DETAIL_TYPE_MISMATCH',
   notGenesysSource: 'INGEST.NOT_GENESYS_SOURCE',
   noConversationId: 'INGEST.NO_CONVERSATION_ID',
+  nulCharacter: 'INGEST.NUL_CHARACTER',
 } as const;
 
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[keyof typeof INGEST_ERROR_CODES];

@@ -2,6 +2,7 @@ import type { CanonicalEvent, EventMetadata, IngestSource, JsonObject } from './
 import { canonicalIso, toIso } from '../interaction/body-fields';
 import { deterministicEventId } from './event-id';
 import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
+import { pathOfNulCharacter } from './nul-character';
 import { classifyTopic, topicTemplate, type TopicClass } from './topic-catalogue';
 
 export type NormalisedItem =
@@ -15,6 +16,8 @@ export interface NormaliseContext {
   receivedAt: Date;
   /** The `INGEST_TOPICS` allow-list; topics it does not match are filtered. */
   isTopicAllowed?: (topicName: string, template: string) => boolean;
+  /** False when the item's JSON text is known to hold no `\u0000` escape: the NUL walk is skipped. */
+  mayHoldNul?: boolean;
 }
 
 const GENESYS_EVENTBRIDGE_SOURCE = /^aws\.partner\/genesys\.com/;
@@ -68,6 +71,16 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
     receivedAt: context.receivedAt.toISOString(),
     correlationId: correlationIdOf(message['metadata']),
   };
+  if (context.mayHoldNul !== false) {
+    const nulAt =
+      pathOfNulCharacter(eventBody, 'eventBody') ??
+      pathOfNulCharacter(topicName, 'topicName') ??
+      pathOfNulCharacter(metadata.topicVersion, 'version') ??
+      pathOfNulCharacter(metadata.correlationId, 'metadata.correlationId');
+    if (nulAt) {
+      return reject(INGEST_ERROR_CODES.nulCharacter, `${nulAt} contains U+0000 (NUL), which the ledger's PostgreSQL storage cannot hold; remove it and resend`);
+    }
+  }
   return {
     outcome: 'event',
     event: {

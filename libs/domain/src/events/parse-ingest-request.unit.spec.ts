@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json';
 import { IngestBodyError } from './ingest-errors';
 import { normaliseMessage } from './normalise-message';
+import { pathOfNulCharacter } from './nul-character';
 import { parseIngestRequest, type ParseIngestOptions } from './parse-ingest-request';
 import { compileTopicPatterns } from './topic-catalogue';
 
@@ -169,6 +170,55 @@ describe('bad input', () => {
   it('non-Genesys EventBridge sources are rejected', () => {
     const foreign = { ...customerStart, source: 'aws.partner/someone.else/x' };
     expect(normaliseMessage(foreign, options)).toMatchObject({ outcome: 'rejected', code: 'INGEST.NOT_GENESYS_SOURCE' });
+  });
+});
+
+describe('U+0000, which PostgreSQL cannot store', () => {
+  const withBody = (eventBody: Record<string, unknown>) => ({ ...customerStart.detail, eventBody: { ...(customerStart.detail['eventBody'] as object), ...eventBody } });
+
+  it('rejects the item alone, naming where the character is (values, keys, array elements)', () => {
+    const parsed = parse([
+      withBody({ participants: [{ name: 'ok' }, { name: 'Ann\u0000' }] }),
+      customerStart,
+      withBody({ attributes: { 'key\u0000': 'v' } }),
+    ]);
+    expect(parsed.events.map((item) => item.index)).toEqual([1]);
+    expect(parsed.rejected).toEqual([
+      { index: 0, code: 'INGEST.NUL_CHARACTER', message: expect.stringContaining('eventBody.participants[1].name contains U+0000') },
+      { index: 2, code: 'INGEST.NUL_CHARACTER', message: expect.stringContaining('eventBody.attributes.key\\u0000 contains U+0000') },
+    ]);
+  });
+
+  it('checks parsed messages (the WebSocket route) as well, topic names and correlation ids included', () => {
+    const context = { source: 'notifications' as const, receivedAt };
+    expect(normaliseMessage(withBody({ disconnectType: 'peer\u0000' }), context)).toMatchObject({ outcome: 'rejected', code: 'INGEST.NUL_CHARACTER' });
+    const badCorrelation = { ...customerStart.detail, metadata: { CorrelationId: 'c\u0000' } };
+    expect(normaliseMessage(badCorrelation, context)).toMatchObject({ outcome: 'rejected', message: expect.stringContaining('metadata.correlationId') });
+    expect(normaliseMessage(customerStart, context)).toMatchObject({ outcome: 'event' });
+  });
+
+  it('an escaped backslash before "u0000" is ordinary text and is accepted', () => {
+    const body = JSON.stringify([withBody({ note: 'C:\\u0000' })]);
+    expect(body).toContain('\\\\u0000');
+    const parsed = parseIngestRequest(body, options);
+    expect(parsed.rejected).toEqual([]);
+    expect((parsed.events[0]?.event.data as Record<string, unknown>)['note']).toBe('C:\\u0000');
+  });
+
+  it('finds a NUL wherever it is put, and reports none when there is none', () => {
+    const strip = (value: unknown): unknown => {
+      if (typeof value === 'string') return value.replaceAll('\u0000', '');
+      if (Array.isArray(value)) return value.map(strip);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).map(([key, child]) => [key.replaceAll('\u0000', ''), strip(child)]));
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, plant) => {
+        const clean = strip(value);
+        expect(pathOfNulCharacter({ wrapper: plant ? [clean, 'x\u0000'] : [clean] }, 'v')).toBe(plant ? 'v.wrapper[1]' : null);
+        expect(pathOfNulCharacter(value, 'v') === null).toBe(JSON.stringify(value) === JSON.stringify(clean));
+      }),
+    );
   });
 });
 
