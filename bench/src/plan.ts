@@ -5,6 +5,8 @@ export interface BenchPlan {
   reps: number;
   /** Events posted to ingest and then caught up by the projector. */
   workloadEvents: number;
+  /** Interactions the by-id and list queries run over: the projected ones, widened with older copies (widen-read-model.ts). */
+  queryInteractions: number;
   /** Events per append / COPY / Emmett run. */
   appendEvents: number;
   batchSize: number;
@@ -33,8 +35,8 @@ export function parsePlan(argv: readonly string[]): BenchPlan {
     const [key, value] = arg.replace(/^--/, '').split('=', 2);
     if (key) flags.set(key, value ?? 'true');
   }
-  const unknown = [...flags.keys()].filter((key) => !['quick', 'reps', 'events', 'skip', 'profile'].includes(key));
-  if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(', ')}; known: --quick --reps=N --events=N --skip=${PHASES.join(',')} --profile`);
+  const unknown = [...flags.keys()].filter((key) => !['quick', 'reps', 'events', 'interactions', 'skip', 'profile'].includes(key));
+  if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(', ')}; known: --quick --reps=N --events=N --interactions=N --skip=${PHASES.join(',')} --profile`);
   const quick = flags.get('quick') === 'true';
   const number = (key: string, fallback: number): number => {
     const raw = flags.get(key);
@@ -51,6 +53,8 @@ export function parsePlan(argv: readonly string[]): BenchPlan {
     mode: quick ? 'quick' : 'full',
     reps,
     workloadEvents: number('events', quick ? 100_000 : 1_000_000),
+    // Quick mode queries the projected interactions only (widening to 1,000,000 takes minutes).
+    queryInteractions: number('interactions', quick ? 1 : 1_000_000),
     appendEvents: quick ? 10_000 : 100_000,
     batchSize: 100,
     ingestConnections: 16,

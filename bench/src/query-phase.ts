@@ -6,7 +6,7 @@ import { sequentialPages } from './sequential-pages';
 
 export async function queryPhase(ctx: Context, service: LedgerService, databaseUrl: string): Promise<void> {
   const { plan, workload } = ctx;
-  const fixtures = await loadQueryFixtures(databaseUrl, 1000);
+  const fixtures = await loadQueryFixtures(databaseUrl, 1000, plan.queryInteractions);
   ctx.figures.query_interactions = fixtures.interactions;
   const url = service.url;
 
