@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultSharedBuffersMb } from '../../libs/event-store/src/embedded/embedded-postgres';
 import { BUILT_LEDGER, startLedgerProcess } from '../support/ledger-process';
 
 const fixture = readFileSync(path.resolve(__dirname, '../fixtures/genesys/01_customer.start_eventbridge.json'), 'utf8');
@@ -17,6 +19,7 @@ describe('the service as a process', () => {
     ['LEDGER_ROLES', 'api,cook', 'LEDGER_ROLES has unknown role(s) cook'],
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must be a postgres:// connection string'],
     ['INGEST_MAX_BODY_BYTES', '-1', 'INGEST_MAX_BODY_BYTES must be an integer'],
+    ['EMBEDDED_PG_SHARED_BUFFERS_MB', '8', 'EMBEDDED_PG_SHARED_BUFFERS_MB must be an integer from 16'],
   ])('refuses to start when %s=%s, naming the variable', (name, value, message) => {
     const result = spawnSync(process.execPath, [BUILT_LEDGER], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
@@ -28,14 +31,30 @@ describe('the service as a process', () => {
       fetch(`${url}/v1/ingest/genesys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixture }).then(
         (response) => response.json() as Promise<{ accepted: number; duplicates: number }>,
       );
+    /** The embedded server's own settings, read from it over the port its postmaster.pid names. */
+    const serverSettings = async () => {
+      const port = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
+      const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await client.connect();
+      try {
+        const rows = await client.query<{ mb: number; jit: string }>(
+          `SELECT (SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers')::int AS mb, current_setting('jit') AS jit`,
+        );
+        return rows.rows[0];
+      } finally {
+        await client.end();
+      }
+    };
     const first = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir });
     expect(await post(first.url)).toMatchObject({ accepted: 1 });
+    expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), jit: 'off' });
     expect(await first.stop()).toBe(0);
     // PostgreSQL stopped cleanly with it: no server left holding the folder.
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
-    const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir });
+    const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_SHARED_BUFFERS_MB: '160' });
     expect(await post(second.url)).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await serverSettings()).toEqual({ mb: 160, jit: 'off' });
     expect(await second.stop()).toBe(0);
   });
 });

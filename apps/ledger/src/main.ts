@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     log.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ component: 'postgres' }, line) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      sharedBuffersMb: config.embeddedSharedBuffersMb,
+      log: (line) => log.debug({ component: 'postgres' }, line),
+    });
     databaseUrl = embedded.url;
   }
   try {

@@ -47,6 +47,7 @@ const environmentSchema = z.object({
   PORT: boundedInteger('PORT', 0, 65535, 3000),
   HOST: z.string().default('127.0.0.1'),
   LEDGER_DATA_DIR: z.string().default('./.ledger-data'),
+  EMBEDDED_PG_SHARED_BUFFERS_MB: boundedInteger('EMBEDDED_PG_SHARED_BUFFERS_MB', 16, 1_048_576, 0),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
   EVENTSTORE_URL: eventStoreUrl('EVENTSTORE_URL'),
   LEDGER_ROLES: z
@@ -77,6 +78,8 @@ export interface LedgerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** shared_buffers of the embedded PostgreSQL in MB; undefined: a quarter of memory, 128 MB to 4 GB. */
+  embeddedSharedBuffersMb: number | undefined;
   databaseUrl: string | undefined;
   /** EventStoreDB as the event store; unset: the PostgreSQL event store. Read models stay in PostgreSQL either way. */
   eventStoreUrl: string | undefined;
@@ -116,6 +119,7 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     port: env.PORT,
     host: env.HOST,
     dataDir: path.resolve(env.LEDGER_DATA_DIR),
+    embeddedSharedBuffersMb: env.EMBEDDED_PG_SHARED_BUFFERS_MB === 0 ? undefined : env.EMBEDDED_PG_SHARED_BUFFERS_MB,
     databaseUrl: env.DATABASE_URL,
     eventStoreUrl: env.EVENTSTORE_URL,
     roles: env.LEDGER_ROLES,
