@@ -33,6 +33,8 @@ export async function loadQueryFixtures(databaseUrl: string, wantedActive: numbe
     // visibility map (index-only scans of the queue lookup) and hint bits. Without it the first runs compete with
     // autovacuum itself (list p99 498, 398, then 132 ms over three repetitions in one full run).
     await client.query(`VACUUM (ANALYZE) ${[...Object.values(interactionTables(1)), 'ledger_events'].join(', ')}`);
+    // And the pages the catch-up, the widening and VACUUM dirtied written out now, not by a checkpoint mid-measurement.
+    await client.query('CHECKPOINT').catch((error: Error) => log(`  CHECKPOINT refused (${error.message}): queries may share the disk with one`));
     const ids = await client.query<{ conversation_id: string }>('SELECT conversation_id FROM interactions ORDER BY md5(conversation_id) LIMIT 5000');
     return {
       interactions: widening.total,

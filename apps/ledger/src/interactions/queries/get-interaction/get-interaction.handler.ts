@@ -1,6 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { queryPrepared } from '../../shared/prepared-query';
 import { GetInteractionQuery, type InteractionDetail } from './get-interaction.query';
 
 interface DetailRow {
@@ -17,7 +18,8 @@ export class GetInteractionHandler implements IQueryHandler<GetInteractionQuery>
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async execute({ conversationId }: GetInteractionQuery): Promise<InteractionDetail | null> {
-    const [row] = await this.dataSource.query<DetailRow[]>(
+    const [row] = await queryPrepared<DetailRow>(
+      this.dataSource,
       'SELECT conversation_id, position::text AS position, event_count, updated_at, stale, state::text AS state_json FROM interactions WHERE conversation_id = $1',
       [conversationId],
     );

@@ -6,6 +6,7 @@ import { emptyMetrics, normaliseDisconnectType } from '@ledger/domain';
 import type { InteractionProjectionDefinition } from '@ledger/projections';
 import { INTERACTION_PROJECTION_DEFINITION } from '../../../projector/projector.tokens';
 import { cursorTimeSql, encodeCursor } from '../../shared/keyset-cursor';
+import { queryPrepared } from '../../shared/prepared-query';
 import { currentStateIfSettledSql, foldStatesAt } from '../../shared/states-at';
 import { LIST_CURSOR_KIND, type ListInteractionsFilters } from './list-interactions.params';
 import { ListInteractionsQuery } from './list-interactions.query';
@@ -84,12 +85,13 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const stateAt = activeAt === undefined ? '' : `, (${currentStateIfSettledSql(bind(activeAt))})::text AS state_at`;
     // The page first, then its items: rendered in the select list of the page's own query, items would be built for
     // every row a sort reads (thousands per queue), not for the page.
-    const rows = await this.dataSource.query<PageRow[]>(
-      `SELECT conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, ${ITEM_SQL} AS item${activeAt === undefined ? '' : ', state_at'}
-       FROM (${pageSql(params.filters.queueId, sql, keyset, stateAt, bind(params.limit + 1), bind)}) page
-       ORDER BY sort_time DESC, conversation_id DESC`,
-      values,
-    );
+    const queueId = params.filters.queueId;
+    const text = `SELECT conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, ${ITEM_SQL} AS item${activeAt === undefined ? '' : ', state_at'}
+       FROM (${pageSql(queueId, sql, keyset, stateAt, bind(params.limit + 1), bind)}) page
+       ORDER BY sort_time DESC, conversation_id DESC`;
+    // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
+    // made for their values (a user with three interactions and one with thousands want different ones).
+    const rows = queueId === undefined ? await this.dataSource.query<PageRow[]>(text, values) : await queryPrepared<PageRow>(this.dataSource, text, values);
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > params.limit && last ? encodeCursor(LIST_CURSOR_KIND, [last.sort_key, last.conversation_id]) : null;
