@@ -16,7 +16,7 @@ export interface Widening {
  * a whole multiple of the data's span, so the copies form older history behind the projected conversations and the
  * sort order stays the projector's. `interactions` and the queue lookup (`interaction_queues`) are widened, which is
  * what `GET /v1/interactions/{id}` and the filtered list read; the stored state of a copy is the original's with
- * its `conversationId` replaced (times inside the state are not moved). Timelines and queue figures are not copied.
+ * its `conversationId` replaced (times inside the state are not moved); generated columns (the list item) are PostgreSQL's. Timelines and queue figures are not copied.
  */
 export async function widenReadModel(client: Client, target: number): Promise<Widening> {
   const started = Date.now();
@@ -25,7 +25,7 @@ export async function widenReadModel(client: Client, target: number): Promise<Wi
   const copies = projected > 0 ? Math.ceil(target / projected) - 1 : 0;
   if (copies < 1) return { projected, total: projected, copiesPerInteraction: 0, ms: Date.now() - started };
   const columns = await client.query<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
     [t.interactions],
   );
   const expression = ({ column_name: name, data_type: type }: { column_name: string; data_type: string }): string => {

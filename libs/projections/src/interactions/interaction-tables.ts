@@ -25,10 +25,40 @@ const QUEUE_METRIC_COLUMNS = `n_offered integer NOT NULL, n_answered integer NOT
       t_talk_sum bigint NOT NULL, t_held_sum bigint NOT NULL, t_acw_sum bigint NOT NULL, t_handle_sum bigint NOT NULL,
       n_answered_within_sl integer NOT NULL`;
 
+/** An ISO instant as JavaScript writes one (`2026-03-02T09:00:00.000Z`), or null. */
+const isoSql = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A row's item in `GET /v1/interactions` (an InteractionListItemDto), rendered by PostgreSQL from the row's columns.
+ * Declared IMMUTABLE so a generated column can call it: its output depends only on its arguments (fixed UTC,
+ * numeric to_char patterns), though PostgreSQL marks to_char and json_build_object STABLE for other uses.
+ */
+export const LIST_ITEM_FUNCTION_SQL = `CREATE OR REPLACE FUNCTION interaction_list_item(
+    conversation_id text, started_at timestamptz, ended_at timestamptz, media_type text, direction text, phase text,
+    ani text, dnis text, queue_ids text[], user_ids text[], wrapup_codes text[], disconnect_type text,
+    acd_outcome text, abandoned boolean, event_count integer, stale boolean, metrics json)
+  RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT json_build_object(
+      'conversationId', conversation_id, 'startedAt', ${isoSql('started_at')}, 'endedAt', ${isoSql('ended_at')},
+      'mediaType', media_type, 'direction', direction, 'phase', phase, 'ani', ani, 'dnis', dnis,
+      'queueIds', queue_ids, 'userIds', user_ids, 'wrapupCodes', wrapup_codes, 'disconnectType', disconnect_type,
+      'acdOutcome', acd_outcome, 'abandoned', abandoned, 'eventCount', event_count, 'stale', stale, 'metrics', metrics)::text
+  $$`;
+
+/**
+ * The list item, kept by PostgreSQL beside the columns it is made of: every write (the projector's upsert, a dead
+ * letter marking the row stale, a writer of an older release during a rolling deploy) refreshes it, and a page of the
+ * list reads fifty of them instead of building fifty JSON objects per request (a third of its PostgreSQL time).
+ */
+export const LIST_ITEM_COLUMN_SQL = `list_item text GENERATED ALWAYS AS (interaction_list_item(
+    conversation_id, started_at, ended_at, media_type, direction, phase, ani, dnis, queue_ids, user_ids, wrapup_codes,
+    disconnect_type, acd_outcome, abandoned, event_count, stale, metrics)) STORED`;
+
 /** Tables of one version with their primary keys only: a rebuild bulk-loads them, then adds the indexes. */
 export function createInteractionTablesSql(version: number): string[] {
   const t = interactionTables(version);
   return [
+    LIST_ITEM_FUNCTION_SQL,
     `CREATE TABLE IF NOT EXISTS ${t.interactions} (
       conversation_id text PRIMARY KEY,
       -- Newest-first order of the list; fixed when the row is first written so keyset pages never shift.
@@ -56,7 +86,8 @@ export function createInteractionTablesSql(version: number): string[] {
       position bigint NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now(),
       -- Events of this conversation are parked in dead_letters: the state may be missing them.
-      stale boolean NOT NULL DEFAULT false
+      stale boolean NOT NULL DEFAULT false,
+      ${LIST_ITEM_COLUMN_SQL}
     )`,
     `CREATE TABLE IF NOT EXISTS ${t.events} (
       event_id uuid PRIMARY KEY,

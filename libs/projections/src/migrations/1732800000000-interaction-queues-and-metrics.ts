@@ -46,7 +46,7 @@ export class InteractionQueuesAndMetrics1732800000000 implements MigrationInterf
 }
 
 /** Locked: a swap committing meanwhile (another instance, during a rolling deploy) would leave the views behind. */
-async function lockActiveVersion(queryRunner: QueryRunner): Promise<number> {
+export async function lockActiveVersion(queryRunner: QueryRunner): Promise<number> {
   const rows: { active_version: number }[] = await queryRunner.query(
     "SELECT active_version FROM projection_versions WHERE projection = 'interactions' FOR UPDATE",
   );
@@ -54,7 +54,7 @@ async function lockActiveVersion(queryRunner: QueryRunner): Promise<number> {
 }
 
 /** Every version with tables: the active one, the one kept for rollback, and one a rebuild is filling. */
-async function physicalVersions(queryRunner: QueryRunner): Promise<number[]> {
+export async function physicalVersions(queryRunner: QueryRunner): Promise<number[]> {
   const rows: { version: number }[] = await queryRunner.query(
     `SELECT substring(table_name FROM '__v([0-9]+)$')::int AS version FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_name ~ '^interactions__v[0-9]+$' ORDER BY 1`,

@@ -2,8 +2,9 @@ import { CreateReadModels1732500000000 } from './1732500000000-create-read-model
 import { ProjectionLifecycle1732600000000 } from './1732600000000-projection-lifecycle';
 import { TimelineBodiesAsJson1732700000000 } from './1732700000000-timeline-bodies-as-json';
 import { InteractionQueuesAndMetrics1732800000000 } from './1732800000000-interaction-queues-and-metrics';
+import { InteractionListItems1732900000000 } from './1732900000000-interaction-list-items';
 
-export { InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
+export { InteractionListItems1732900000000, InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
 
 /** Read-model migrations, in order (after the event store's). */
 export const READ_MODEL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const READ_MODEL_MIGRATIONS = [
   ProjectionLifecycle1732600000000,
   TimelineBodiesAsJson1732700000000,
   InteractionQueuesAndMetrics1732800000000,
+  InteractionListItems1732900000000,
 ];

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { emptyMetrics, normaliseDisconnectType } from '@ledger/domain';
+import { normaliseDisconnectType } from '@ledger/domain';
 import type { InteractionProjectionDefinition } from '@ledger/projections';
 import { INTERACTION_PROJECTION_DEFINITION } from '../../../projector/projector.tokens';
 import { cursorTimeSql, encodeCursor } from '../../shared/keyset-cursor';
@@ -14,33 +14,15 @@ import { ListInteractionsQuery } from './list-interactions.query';
 interface PageRow {
   conversation_id: string;
   sort_key: string;
-  /** The list item, rendered by PostgreSQL as JSON text. */
-  item: string;
+  /** The list item as JSON text. */
+  list_item: string;
   /** With activeAt: the current state as JSON text when it is already the state at activeAt. */
   state_at?: string | null;
 }
 
-/** An ISO instant as JavaScript writes one (`2026-03-02T09:00:00.000Z`), or null. */
-const isoSql = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /**
- * The page's items as PostgreSQL renders them (an InteractionListItemDto each), sent on without being parsed and
- * serialised again: the service's one thread, not PostgreSQL, limited the list, and most of its time went to pg's
- * parsers for the array and timestamp columns and to JSON. `$1` is the metrics of a row without any.
- */
-const ITEM_SQL = `json_build_object(
-    'conversationId', conversation_id, 'startedAt', ${isoSql('started_at')}, 'endedAt', ${isoSql('ended_at')},
-    'mediaType', media_type, 'direction', direction, 'phase', phase, 'ani', ani, 'dnis', dnis,
-    'queueIds', queue_ids, 'userIds', user_ids, 'wrapupCodes', wrapup_codes, 'disconnectType', disconnect_type,
-    'acdOutcome', acd_outcome, 'abandoned', abandoned, 'eventCount', event_count, 'stale', stale,
-    'metrics', coalesce(metrics, $1::json))::text`;
-
-/** What the items are rendered from besides the page key (sort_time, conversation_id): selected by the page's query, so items are built for its rows alone. */
-const ROW_COLUMNS = `started_at, ended_at, media_type, direction, phase, ani, dnis, queue_ids, user_ids, wrapup_codes,
-  disconnect_type, acd_outcome, abandoned, event_count, stale, metrics`;
-
-/**
- * The page's rows, in the list's order. By queue, the queue's lookup rows are walked in that order and each probes
+ * The page's rows, in the list's order, each with its item: `list_item`, rendered by PostgreSQL whenever the row is
+ * written (LIST_ITEM_COLUMN_SQL) and sent on as JSON text, never parsed and serialised again. By queue, the queue's lookup rows are walked in that order and each probes
  * its interaction by key (the LATERAL with OFFSET 0 keeps the probe a nested loop): joined plainly, PostgreSQL
  * estimated one row for the two-column join and hashed the whole table instead (0.5 s a page at 1,000,000 rows).
  */
@@ -48,12 +30,12 @@ function pageSql(queueId: string | undefined, rowFilters: string[], keyset: ((pr
   const order = (prefix: string): string => `ORDER BY ${prefix}sort_time DESC, ${prefix}conversation_id DESC LIMIT ${limit}`;
   if (queueId === undefined) {
     const where = [...rowFilters, ...(keyset ? [keyset('')] : [])];
-    return `SELECT sort_time, conversation_id, ${ROW_COLUMNS}${extra} FROM interactions
+    return `SELECT sort_time, conversation_id, list_item${extra} FROM interactions
             ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order('')}`;
   }
   const probe = ['interactions.conversation_id = q.conversation_id', ...rowFilters];
   return `SELECT q.sort_time, q.conversation_id, i.* FROM interaction_queues q
-          CROSS JOIN LATERAL (SELECT ${ROW_COLUMNS}${extra} FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i
+          CROSS JOIN LATERAL (SELECT list_item${extra} FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i
           WHERE q.queue_id = ${bind(queueId)}${keyset ? ` AND ${keyset('q.')}` : ''} ${order('q.')}`;
 }
 
@@ -73,7 +55,7 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
 
   async execute({ params }: ListInteractionsQuery): Promise<string> {
     const sql: string[] = [];
-    const values: unknown[] = [EMPTY_METRICS_JSON];
+    const values: unknown[] = [];
     const bind = (value: unknown): string => {
       values.push(value);
       return `$${values.length}`;
@@ -83,10 +65,9 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const keyset = after && ((prefix: string) => `(${prefix}sort_time, ${prefix}conversation_id) < (${bind(after.sortTime)}::timestamptz, ${bind(after.conversationId)}::text)`);
     const activeAt = params.filters.activeAt;
     const stateAt = activeAt === undefined ? '' : `, (${currentStateIfSettledSql(bind(activeAt))})::text AS state_at`;
-    // The page first, then its items: rendered in the select list of the page's own query, items would be built for
-    // every row a sort reads (thousands per queue), not for the page.
+    // The page is a subquery so that `state_at` is worked out for its rows alone, not for every row a sort reads.
     const queueId = params.filters.queueId;
-    const text = `SELECT conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, ${ITEM_SQL} AS item${activeAt === undefined ? '' : ', state_at'}
+    const text = `SELECT conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, list_item${activeAt === undefined ? '' : ', state_at'}
        FROM (${pageSql(queueId, sql, keyset, stateAt, bind(params.limit + 1), bind)}) page
        ORDER BY sort_time DESC, conversation_id DESC`;
     // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
@@ -95,7 +76,7 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > params.limit && last ? encodeCursor(LIST_CURSOR_KIND, [last.sort_key, last.conversation_id]) : null;
-    let items = page.map((row) => row.item);
+    let items = page.map((row) => row.list_item);
     if (activeAt !== undefined) {
       const unsettled = page.filter((row) => !row.state_at).map((row) => row.conversation_id);
       const folded = await foldStatesAt(this.dataSource, unsettled, activeAt, this.definition.extensions);
@@ -103,14 +84,12 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
         const folds = folded.get(row.conversation_id);
         const state = row.state_at ?? (folds ? JSON.stringify(folds) : null);
         // The item's closing brace gives way to its state at activeAt.
-        return state === null ? row.item : `${row.item.slice(0, -1)},"state":${state}}`;
+        return state === null ? row.list_item : `${row.list_item.slice(0, -1)},"state":${state}}`;
       });
     }
     return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 }
-
-const EMPTY_METRICS_JSON = JSON.stringify(emptyMetrics());
 
 /** The filters a row of `interactions` must pass (the queue is the page's source, see pageSql). */
 function whereFilters(f: ListInteractionsFilters, sql: string[], bind: (value: unknown) => string): void {
