@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { runMigrations } from '@ledger/event-store';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -26,5 +27,27 @@ export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[numbe
       await client.end();
       await database.drop();
     },
+  };
+}
+
+/**
+ * `databaseBefore(migration)` for a whole suite: made before its tests, dropped after. Read `client` and call
+ * `migrate()` inside tests only (they are set in beforeAll).
+ */
+export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): { client: Client; migrate(): Promise<void> } {
+  let fixture: MigrationFixture | undefined;
+  const ready = (): MigrationFixture => {
+    if (!fixture) throw new Error('the migration fixture is used outside a test');
+    return fixture;
+  };
+  beforeAll(async () => {
+    fixture = await databaseBefore(migration);
+  });
+  afterAll(async () => fixture?.dispose());
+  return {
+    get client() {
+      return ready().client;
+    },
+    migrate: () => ready().migrate(),
   };
 }
