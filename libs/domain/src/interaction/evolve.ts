@@ -1,4 +1,4 @@
-import { instantMs, record, toIso } from './body-fields';
+import { instantIso, isoMs, record } from './body-fields';
 import {
   acdEnd, acdStart, afterCallWork, applyConversationFields, customerEnd, customerStart, flowEnd, flowStart,
   mergeAttributes, userEnd, userStart, voicemail,
@@ -67,12 +67,11 @@ export function evolveAll(
   return draft;
 }
 
-/** The event's facts and lastEventTime, in place (the time parsed once: `foldTime` without the round trip). */
+/** The event's facts and lastEventTime, in place (the time read once, as `foldTime` reads it). */
 function applyFacts(draft: InteractionState, kind: EventKind, event: FoldableEvent): void {
-  const atMs = event.eventTime === null ? undefined : instantMs(event.eventTime);
-  applyKind(draft, kind, event.data, atMs);
-  if (atMs === undefined) return;
-  const time = toIso(atMs);
+  const time = event.eventTime === null ? undefined : instantIso(event.eventTime);
+  applyKind(draft, kind, event.data, time === undefined ? undefined : isoMs(time));
+  if (time === undefined) return;
   if (draft.lastEventTime === null || time > draft.lastEventTime) draft.lastEventTime = time;
 }
 

@@ -1,4 +1,4 @@
-import { instantMs, toIso } from './body-fields';
+import { instantIso } from './body-fields';
 import { kindRank, parseEventKind } from './event-kind';
 import type { FoldableEvent } from './foldable-event';
 
@@ -7,8 +7,7 @@ const NO_TIME = '0000-00-00T00:00:00.000Z';
 
 /** The event's business time as a fixed-width ISO string (24 characters), or null when it has none. */
 export function foldTime(event: FoldableEvent): string | null {
-  const ms = event.eventTime === null ? undefined : instantMs(event.eventTime);
-  return ms === undefined ? null : toIso(ms);
+  return (event.eventTime === null ? undefined : instantIso(event.eventTime)) ?? null;
 }
 
 /**
