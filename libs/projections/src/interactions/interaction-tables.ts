@@ -64,8 +64,9 @@ export const INTERACTIONS_STORAGE = 'toast_tuple_target = 4080';
 /** Tables of one version with their primary keys only: a rebuild bulk-loads them, then adds the indexes. */
 export function createInteractionTablesSql(version: number): string[] {
   const t = interactionTables(version);
+  // interaction_list_item() comes from migration InteractionListItems1732900000000, which runs before any version is
+  // created: created here too, it would be replaced concurrently by every instance starting a rebuild.
   return [
-    LIST_ITEM_FUNCTION_SQL,
     `CREATE TABLE IF NOT EXISTS ${t.interactions} (
       conversation_id text PRIMARY KEY,
       -- Newest-first order of the list; fixed when the row is first written so keyset pages never shift.

@@ -22,11 +22,19 @@ interface PageRow {
 
 /**
  * The page's rows, in the list's order, each with its item: `list_item`, rendered by PostgreSQL whenever the row is
- * written (LIST_ITEM_COLUMN_SQL) and sent on as JSON text, never parsed and serialised again. By queue, the queue's lookup rows are walked in that order and each probes
- * its interaction by key (the LATERAL with OFFSET 0 keeps the probe a nested loop): joined plainly, PostgreSQL
- * estimated one row for the two-column join and hashed the whole table instead (0.5 s a page at 1,000,000 rows).
+ * written (LIST_ITEM_COLUMN_SQL) and sent on as JSON text, never parsed and serialised again. By queue, the queue's
+ * lookup rows are walked in that order and each probes its interaction by key (the LATERAL with OFFSET 0 keeps the
+ * probe a nested loop): joined plainly, PostgreSQL estimated one row for the two-column join and hashed the whole
+ * table instead (0.5 s a page at 1,000,000 rows).
  */
-function pageSql(queueId: string | undefined, rowFilters: string[], keyset: ((prefix: string) => string) | null, extra: string, limit: string, bind: (value: unknown) => string): string {
+function pageSql(
+  queueId: string | undefined,
+  rowFilters: string[],
+  keyset: ((prefix: string) => string) | null,
+  extra: string,
+  limit: string,
+  bind: (value: unknown) => string,
+): string {
   const order = (prefix: string): string => `ORDER BY ${prefix}sort_time DESC, ${prefix}conversation_id DESC LIMIT ${limit}`;
   if (queueId === undefined) {
     const where = [...rowFilters, ...(keyset ? [keyset('')] : [])];
