@@ -1,9 +1,10 @@
+import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   INGEST_ERROR_CODES,
   compileTopicPatterns,
   normaliseMessage,
-  parseIngestRequest,
+  IngestRequestParser,
   type CanonicalEvent,
   type IngestRejection,
   type IngestSource,
@@ -23,6 +24,9 @@ export interface IngestResult {
   filtered: number;
   rejected: IngestRejection[];
 }
+
+/** Items normalised between two turns of the event loop (about half a millisecond of work). */
+const NORMALISE_SLICE = 20;
 
 /**
  * Parses Genesys messages and appends them through the group commit; resolves only once they are durable. The same
@@ -46,13 +50,17 @@ export class IngestService {
 
   /** An HTTP body: one message, an array of them, or NDJSON. A body with nothing usable in it is a 400. */
   async ingest(raw: string, contentType: string | undefined, source: IngestSource): Promise<IngestResult> {
-    const parsed = parseIngestRequest(raw, {
+    const request = new IngestRequestParser(raw, {
       contentType,
       maxItems: this.config.ingest.maxItems,
       source,
       receivedAt: new Date(),
       isTopicAllowed: this.isTopicAllowed,
     });
+    // A slice at a time, giving way between slices: the replies of commits in flight (which hold their streams'
+    // locks until this process sends their next statement) are read between slices, not after the whole body.
+    while (request.normaliseNext(NORMALISE_SLICE)) await setImmediate();
+    const parsed = request.parsed;
     this.count(parsed, source);
     if (parsed.events.length === 0 && parsed.filtered.length === 0) {
       throw new ApiError(400, INGEST_ERROR_CODES.nothingValid, `none of the ${parsed.rejected.length} item(s) could be accepted`, {

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from './canonical-event';
-import { bodyFormatOf, parseBodyItems } from './ingest-body';
+import { bodyFormatOf, parseBodyItems, type BodyItem } from './ingest-body';
 import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
 import { normaliseMessage, type NormaliseContext } from './normalise-message';
 import { jsonTextMayHoldNul } from './nul-character';
@@ -24,19 +24,41 @@ export interface ParseIngestOptions extends NormaliseContext {
 
 /** Body text → canonical events, filtered items and rejected items (with their index in the body). */
 export function parseIngestRequest(raw: string, options: ParseIngestOptions): ParsedIngestRequest {
-  const format = bodyFormatOf(options.contentType);
-  const items = parseBodyItems(raw, format, options.maxItems);
-  const parsed: ParsedIngestRequest = { events: [], filtered: [], rejected: [] };
-  const context: NormaliseContext = { ...options, mayHoldNul: jsonTextMayHoldNul(raw) };
-  items.forEach((item, index) => {
+  const request = new IngestRequestParser(raw, options);
+  while (request.normaliseNext(Infinity));
+  return request.parsed;
+}
+
+/**
+ * `parseIngestRequest` a slice at a time: the body is split into items up front, then `normaliseNext(n)` normalises
+ * up to n more items. Lets a caller on a busy event loop give way between slices.
+ */
+export class IngestRequestParser {
+  readonly parsed: ParsedIngestRequest = { events: [], filtered: [], rejected: [] };
+  private readonly items: BodyItem[];
+  private readonly context: NormaliseContext;
+  private next = 0;
+
+  constructor(raw: string, options: ParseIngestOptions) {
+    this.items = parseBodyItems(raw, bodyFormatOf(options.contentType), options.maxItems);
+    this.context = { ...options, mayHoldNul: jsonTextMayHoldNul(raw) };
+  }
+
+  /** Normalises up to `count` more items; false once every item is done. */
+  normaliseNext(count: number): boolean {
+    const end = Math.min(this.items.length, this.next + count);
+    for (; this.next < end; this.next++) this.normalise(this.items[this.next] as BodyItem, this.next);
+    return this.next < this.items.length;
+  }
+
+  private normalise(item: BodyItem, index: number): void {
     if (!item.ok) {
-      parsed.rejected.push({ index, code: INGEST_ERROR_CODES.malformedLine, message: item.message });
+      this.parsed.rejected.push({ index, code: INGEST_ERROR_CODES.malformedLine, message: item.message });
       return;
     }
-    const result = normaliseMessage(item.value, context);
-    if (result.outcome === 'event') parsed.events.push({ index, event: result.event });
-    else if (result.outcome === 'filtered') parsed.filtered.push({ index, topicName: result.topicName, reason: result.reason });
-    else parsed.rejected.push({ index, code: result.code, message: result.message });
-  });
-  return parsed;
+    const result = normaliseMessage(item.value, this.context);
+    if (result.outcome === 'event') this.parsed.events.push({ index, event: result.event });
+    else if (result.outcome === 'filtered') this.parsed.filtered.push({ index, topicName: result.topicName, reason: result.reason });
+    else this.parsed.rejected.push({ index, code: result.code, message: result.message });
+  }
 }

@@ -6,7 +6,7 @@ import { canonicalJson } from './canonical-json';
 import { IngestBodyError } from './ingest-errors';
 import { normaliseMessage } from './normalise-message';
 import { pathOfNulCharacter } from './nul-character';
-import { parseIngestRequest, type ParseIngestOptions } from './parse-ingest-request';
+import { IngestRequestParser, parseIngestRequest, type ParseIngestOptions } from './parse-ingest-request';
 import { compileTopicPatterns } from './topic-catalogue';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/genesys');
@@ -158,6 +158,19 @@ describe('bad input', () => {
       [3, 'INGEST.UNKNOWN_ENVELOPE'],
       [4, 'INGEST.MISSING_EVENT_BODY'],
     ]);
+  });
+
+  it('a slice at a time gives what one pass gives', () => {
+    const body = JSON.stringify([customerStart, 42, { topicName: 'v2.x', eventBody: 'nope' }, customerStart.detail, { hello: 'world' }]);
+    const sliced = new IngestRequestParser(body, options);
+    const steps: boolean[] = [];
+    for (let more = true; more; ) {
+      more = sliced.normaliseNext(2);
+      steps.push(more);
+    }
+    expect(steps).toEqual([true, true, false]);
+    expect(sliced.parsed).toEqual(parseIngestRequest(body, options));
+    expect(sliced.normaliseNext(2)).toBe(false);
   });
 
   it('NDJSON rejects only its bad lines', () => {
