@@ -16,7 +16,8 @@ export interface Widening {
  * a whole multiple of the data's span, so the copies form older history behind the projected conversations and the
  * sort order stays the projector's. `interactions` and the queue lookup (`interaction_queues`) are widened, which is
  * what `GET /v1/interactions/{id}` and the filtered list read; the stored state of a copy is the original's with
- * its `conversationId` replaced (times inside the state are not moved); generated columns (the list item) are PostgreSQL's. Timelines and queue figures are not copied.
+ * its `conversationId` replaced (times inside the state are not moved), and generated columns (the list item) are
+ * PostgreSQL's to fill. Timelines and queue figures are not copied.
  */
 export async function widenReadModel(client: Client, target: number): Promise<Widening> {
   const started = Date.now();
