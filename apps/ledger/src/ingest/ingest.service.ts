@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   INGEST_ERROR_CODES,
   compileTopicPatterns,
-  normaliseMessage,
   IngestRequestParser,
   type CanonicalEvent,
   type IngestRejection,
@@ -50,17 +49,15 @@ export class IngestService {
 
   /** An HTTP body: one message, an array of them, or NDJSON. A body with nothing usable in it is a 400. */
   async ingest(raw: string, contentType: string | undefined, source: IngestSource): Promise<IngestResult> {
-    const request = new IngestRequestParser(raw, {
-      contentType,
-      maxItems: this.config.ingest.maxItems,
-      source,
-      receivedAt: new Date(),
-      isTopicAllowed: this.isTopicAllowed,
-    });
-    // A slice at a time, giving way between slices: the replies of commits in flight (which hold their streams'
-    // locks until this process sends their next statement) are read between slices, not after the whole body.
-    while (request.normaliseNext(NORMALISE_SLICE)) await setImmediate();
-    const parsed = request.parsed;
+    const parsed = await this.normalise(
+      IngestRequestParser.fromBody(raw, {
+        contentType,
+        maxItems: this.config.ingest.maxItems,
+        source,
+        receivedAt: new Date(),
+        isTopicAllowed: this.isTopicAllowed,
+      }),
+    );
     this.count(parsed, source);
     if (parsed.events.length === 0 && parsed.filtered.length === 0) {
       throw new ApiError(400, INGEST_ERROR_CODES.nothingValid, `none of the ${parsed.rejected.length} item(s) could be accepted`, {
@@ -72,16 +69,18 @@ export class IngestService {
 
   /** Messages already parsed (the WebSocket consumer): normalised and appended exactly as the webhook's are. */
   async ingestMessages(messages: readonly unknown[], source: IngestSource): Promise<IngestResult> {
-    const receivedAt = new Date();
-    const parsed: ParsedIngestRequest = { events: [], filtered: [], rejected: [] };
-    messages.forEach((message, index) => {
-      const result = normaliseMessage(message, { source, receivedAt, isTopicAllowed: this.isTopicAllowed });
-      if (result.outcome === 'event') parsed.events.push({ index, event: result.event });
-      else if (result.outcome === 'filtered') parsed.filtered.push({ index, topicName: result.topicName, reason: result.reason });
-      else parsed.rejected.push({ index, code: result.code, message: result.message });
-    });
+    const parsed = await this.normalise(IngestRequestParser.fromMessages(messages, { source, receivedAt: new Date(), isTopicAllowed: this.isTopicAllowed }));
     this.count(parsed, source);
     return this.appendParsed(parsed);
+  }
+
+  /**
+   * A slice at a time, giving way between slices: the replies of commits in flight (which hold their streams' locks
+   * until this process sends their next statement) are read between slices, not after the whole request.
+   */
+  private async normalise(request: IngestRequestParser): Promise<ParsedIngestRequest> {
+    while (request.normaliseNext(NORMALISE_SLICE)) await setImmediate();
+    return request.parsed;
   }
 
   /** Waits for every append already submitted, so a shutdown never abandons a commit half-acknowledged. */

@@ -24,24 +24,35 @@ export interface ParseIngestOptions extends NormaliseContext {
 
 /** Body text → canonical events, filtered items and rejected items (with their index in the body). */
 export function parseIngestRequest(raw: string, options: ParseIngestOptions): ParsedIngestRequest {
-  const request = new IngestRequestParser(raw, options);
+  const request = IngestRequestParser.fromBody(raw, options);
   while (request.normaliseNext(Infinity));
   return request.parsed;
 }
 
 /**
- * `parseIngestRequest` a slice at a time: the body is split into items up front, then `normaliseNext(n)` normalises
- * up to n more items. Lets a caller on a busy event loop give way between slices.
+ * `parseIngestRequest` a slice at a time: the items are known up front (a body split, or messages already parsed),
+ * then `normaliseNext(n)` normalises up to n more. Lets a caller on a busy event loop give way between slices.
  */
 export class IngestRequestParser {
   readonly parsed: ParsedIngestRequest = { events: [], filtered: [], rejected: [] };
-  private readonly items: BodyItem[];
-  private readonly context: NormaliseContext;
   private next = 0;
 
-  constructor(raw: string, options: ParseIngestOptions) {
-    this.items = parseBodyItems(raw, bodyFormatOf(options.contentType), options.maxItems);
-    this.context = { ...options, mayHoldNul: jsonTextMayHoldNul(raw) };
+  private constructor(
+    private readonly items: readonly BodyItem[],
+    private readonly context: NormaliseContext,
+  ) {}
+
+  /** A request body; refused whole (IngestBodyError) when it is not JSON or NDJSON at all. */
+  static fromBody(raw: string, options: ParseIngestOptions): IngestRequestParser {
+    return new IngestRequestParser(parseBodyItems(raw, bodyFormatOf(options.contentType), options.maxItems), {
+      ...options,
+      mayHoldNul: jsonTextMayHoldNul(raw),
+    });
+  }
+
+  /** Messages already parsed (the Notifications API WebSocket). */
+  static fromMessages(messages: readonly unknown[], context: NormaliseContext): IngestRequestParser {
+    return new IngestRequestParser(messages.map((value) => ({ ok: true, value })), context);
   }
 
   /** Normalises up to `count` more items; false once every item is done. */
