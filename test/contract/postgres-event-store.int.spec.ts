@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendInOneTransaction, EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, sqlLiteral, type AppendRequest } from '@ledger/event-store';
+import {
+  appendInOneTransaction,
+  EVENT_STORE_MIGRATIONS,
+  POSITION_TRANSACTION_SHIFT,
+  PostgresEventStore,
+  runMigrations,
+  sqlLiteral,
+  type AppendOutcome,
+  type AppendRequest,
+} from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract } from './event-store-contract';
 
@@ -149,6 +158,73 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
   });
 });
 
+
+describe('PostgreSQL store: the one-round-trip append of unconditional batches', () => {
+  let databases: TestDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(databases.map((database) => database.drop()));
+  });
+
+  /**
+   * The same history appended twice, into two stores: once as given (every request `any`: one round trip, revisions
+   * numbered by PostgreSQL), once with an extra empty request that expects its stream to exist, which sends the
+   * batch down the two-round-trip path (empty, it succeeds whatever it expects and changes nothing else).
+   */
+  it('reports and stores what the two-round-trip path does: repeats, stored ids, several requests per stream, id case', async () => {
+    const [single, double] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    databases = [single as TestDatabase, double as TestDatabase];
+    const stores = databases.map((database) => new PostgresEventStore({ connectionString: database.url }));
+    try {
+      for (const database of databases) await runMigrations(database.url, EVENT_STORE_MIGRATIONS);
+      const streams = Array.from({ length: 6 }, (_, index) => `same-${index}`);
+      const known: { streamId: string; eventId: string }[] = [];
+      let seed = 7;
+      const random = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+      const batches: AppendRequest[][] = Array.from({ length: 12 }, () =>
+        Array.from({ length: 1 + random(6) }, () => {
+          const streamId = streams[random(streams.length)] as string;
+          const events = Array.from({ length: random(5) }, () => {
+            const ofStream = known.filter((stored) => stored.streamId === streamId);
+            // A third repeat an id this stream has had (stored before, or earlier in this batch); a third are in upper case.
+            const repeat = ofStream.length > 0 && random(3) === 0 ? (ofStream[random(ofStream.length)] as { eventId: string }).eventId : null;
+            const eventId = repeat ?? randomUUID();
+            if (!repeat) known.push({ streamId, eventId });
+            return { ...event(), eventId: random(3) === 0 ? eventId.toUpperCase() : eventId };
+          });
+          return { streamId, events };
+        }),
+      );
+      const [oneTrip, twoTrips] = stores as [PostgresEventStore, PostgresEventStore];
+      await twoTrips.appendToStream('same-anchor', [event()]);
+      await oneTrip.appendToStream('same-anchor', [event()]);
+      let twoTripBatches = 0;
+      for (const batch of batches) {
+        const viaOne = await oneTrip.appendMany(batch);
+        const viaTwo = (await twoTrips.appendMany([...batch, { streamId: 'same-anchor', events: [], expectedRevision: 'stream_exists' }])).slice(0, -1);
+        twoTripBatches += 1;
+        const comparable = (outcomes: AppendOutcome[]) =>
+          outcomes.map((outcome) =>
+            outcome.ok
+              ? { ...outcome, position: outcome.position === null ? null : outcome.position & BigInt(2 ** POSITION_TRANSACTION_SHIFT - 1) }
+              : outcome,
+          );
+        expect(comparable(viaOne)).toEqual(comparable(viaTwo));
+      }
+      expect(twoTripBatches).toBe(batches.length);
+      const appended = batches.flat().reduce((sum, request) => sum + request.events.length, 0);
+      expect(appended).toBeGreaterThan(40);
+      for (const streamId of streams) {
+        const [a, b] = await Promise.all(stores.map((store) => store.readStream(streamId)));
+        expect(a?.map((recorded) => [recorded.eventId, recorded.revision, recorded.data])).toEqual(
+          b?.map((recorded) => [recorded.eventId, recorded.revision, recorded.data]),
+        );
+        expect(a?.map((recorded) => recorded.revision)).toEqual(a?.map((_, index) => BigInt(index)));
+      }
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+});
 
 function event() {
   return { eventId: randomUUID(), eventType: 'test.event', data: { n: Math.random() }, metadata: {} };

@@ -12,15 +12,23 @@ const MAX_ATTEMPTS = 8;
  * Appends several requests in one transaction. Streams are locked in sorted order (no deadlocks between batches),
  * duplicates are dropped before revisions are numbered (so revisions stay contiguous), and a request whose
  * expected revision fails is reported without stopping the others.
+ *
+ * A batch that expects nothing of its streams (every request `any`, as ingest sends them) goes in one round trip,
+ * with revisions numbered by PostgreSQL: the stream locks are then held for PostgreSQL's work alone, not across a
+ * reply waiting on a busy event loop, and concurrent batches over the same streams queue for less time. A batch
+ * with an expectation needs its streams' revisions before it can decide, so it takes two.
  */
 export async function appendInOneTransaction(
   client: PoolClient,
   requests: AppendRequest[],
   hooks: AppendHooks = {},
 ): Promise<AppendOutcome[]> {
+  const appendOnce: AppendOnce = isUnconditional(requests)
+    ? unconditionalAppend(requests)
+    : (connection, { beforeCommit }) => appendAttempt(connection, requests, { beforeCommit });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await appendAttempt(client, requests, hooks);
+      return await appendOnce(client, hooks);
     } catch (error) {
       // Also ends a transaction that never began (the first round trip failed before its BEGIN): a warning, no error.
       await client.query('ROLLBACK').catch(() => undefined);
@@ -29,6 +37,9 @@ export async function appendInOneTransaction(
     }
   }
 }
+
+/** One attempt at the whole batch: rolled back by the caller when it throws. */
+type AppendOnce = (client: PoolClient, hooks: AppendHooks) => Promise<AppendOutcome[]>;
 
 export interface AppendHooks {
   /** Runs inside the transaction, after the rows are written: lets tests hold a transaction open. */
@@ -63,9 +74,11 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
   const outcomes: AppendOutcome[] = requests.map((request) => {
     const current = revisions.get(request.streamId) ?? -1n;
     const inRequest = new Set<string>();
+    // PostgreSQL returns stored uuids in lower case.
     const fresh = request.events.filter((event) => {
-      const isNew = !stored.has(event.eventId) && !inRequest.has(event.eventId);
-      inRequest.add(event.eventId);
+      const id = event.eventId.toLowerCase();
+      const isNew = !stored.has(id) && !inRequest.has(id);
+      inRequest.add(id);
       return isNew;
     });
     const duplicates = request.events.length - fresh.length;
@@ -77,7 +90,7 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
     }
     let revision = current;
     for (const event of fresh) {
-      stored.add(event.eventId);
+      stored.add(event.eventId.toLowerCase());
       revision += 1n;
       rows.push({
         event_id: event.eventId,
@@ -110,10 +123,131 @@ async function appendAttempt(client: PoolClient, requests: AppendRequest[], hook
 
 const POSITION_SHIFT = BigInt(POSITION_TRANSACTION_SHIFT);
 
+/** Every request appends whatever its stream holds (`any`), and the batch fits in one transaction. */
+function isUnconditional(requests: readonly AppendRequest[]): boolean {
+  let events = 0;
+  for (const request of requests) {
+    if ((request.expectedRevision ?? 'any') !== 'any') return false;
+    events += request.events.length;
+  }
+  return events <= MAX_EVENTS_PER_TRANSACTION;
+}
+
+/** Keys are the names `json_to_recordset` reads; the revision is PostgreSQL's to number. */
+interface UnnumberedRow {
+  event_id: string;
+  stream_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: unknown;
+}
+
 /**
- * BEGIN, then locks every stream of the batch, creating missing ones, in one statement and in stream order: an
- * upsert takes the row lock of an existing stream and waits for a racing creator, so two batches always lock in the
- * same order and never deadlock. Then, in a statement of its own, which of `eventIds` are stored, and the
+ * The one-round-trip append. Its SQL is built once, before any lock is taken, and serves every retry: BEGIN, lock
+ * the streams (the same sorted upsert as the two-round-trip path), then in a statement of its own, so its snapshot
+ * sees what a racing batch committed in these streams before the locks were ours: drop the ids already stored and
+ * the repeats inside the batch (first occurrence wins), number the rest per stream after the locked revision and
+ * per transaction in batch order, insert them, move the stream revisions; notify if anything was inserted; COMMIT.
+ * The outcomes are then read from the locked revisions and the inserted rows, as the two-round-trip path would
+ * have reported them.
+ */
+function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
+  const rows: UnnumberedRow[] = [];
+  for (const request of requests) {
+    for (const event of request.events) {
+      rows.push({ event_id: event.eventId, stream_id: request.streamId, event_type: event.eventType, data: event.data ?? null, metadata: event.metadata ?? {} });
+    }
+  }
+  const work = `${lockStreamsSql([...new Set(requests.map((request) => request.streamId))].sort())};
+     ${insertUnnumberedSql(rows)};
+     SELECT pg_notify('${EVENTS_CHANNEL}', '') FROM ledger_events
+     WHERE position >= pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}
+       AND position < (pg_current_xact_id()::text::bigint + 1) << ${POSITION_TRANSACTION_SHIFT}
+     LIMIT 1`;
+  return async (client, hooks) => {
+    let results: { rows: Record<string, string>[] }[];
+    if (hooks.beforeCommit) {
+      results = (await client.query(`BEGIN; ${work}`)) as unknown as typeof results;
+      await hooks.beforeCommit();
+      await client.query('COMMIT');
+    } else {
+      // NOTIFY is delivered only if COMMIT succeeds.
+      results = (await client.query(`BEGIN; ${work}; COMMIT`)) as unknown as typeof results;
+    }
+    const [, locked, inserted] = results;
+    const revisions = new Map<string, bigint>();
+    for (const row of locked?.rows ?? []) revisions.set(row['stream_id'] as string, BigInt(row['revision'] as string));
+    const stored = new Map<string, { revision: bigint; position: bigint }>();
+    for (const row of inserted?.rows ?? []) {
+      stored.set(row['event_id'] as string, { revision: BigInt(row['revision'] as string), position: BigInt(row['position'] as string) });
+    }
+    return unconditionalOutcomes(requests, revisions, stored);
+  };
+}
+
+/**
+ * Outcomes in request order: an event counts as appended by the first request carrying its id when PostgreSQL
+ * inserted it, and as a duplicate everywhere else. uuid ids compare case-insensitively in PostgreSQL, and come back
+ * in lower case.
+ */
+function unconditionalOutcomes(
+  requests: readonly AppendRequest[],
+  revisions: Map<string, bigint>,
+  inserted: ReadonlyMap<string, { revision: bigint; position: bigint }>,
+): AppendOutcome[] {
+  const claimed = new Set<string>();
+  return requests.map((request) => {
+    let revision = revisions.get(request.streamId) ?? -1n;
+    let position: bigint | null = null;
+    let appended = 0;
+    for (const event of request.events) {
+      const id = event.eventId.toLowerCase();
+      const row = inserted.get(id);
+      if (!row || claimed.has(id)) continue;
+      claimed.add(id);
+      appended += 1;
+      revision = row.revision;
+      position = row.position;
+    }
+    revisions.set(request.streamId, revision);
+    return { ok: true, nextExpectedRevision: revision, position, appended, duplicates: request.events.length - appended };
+  });
+}
+
+/**
+ * The insert of the one-round-trip append, returning what it stored. Reads the stream revisions its own transaction
+ * locked (stable until COMMIT), and moves each stream once, to its highest new revision.
+ */
+function insertUnnumberedSql(rows: UnnumberedRow[]): string {
+  return `WITH batch AS (
+       SELECT * FROM ROWS FROM (json_to_recordset(${sqlLiteral(JSON.stringify(rows))}::json)
+                     AS (event_id uuid, stream_id text, event_type text, data json, metadata json))
+            WITH ORDINALITY AS t(event_id, stream_id, event_type, data, metadata, ordinal)
+     ), fresh AS (
+       SELECT DISTINCT ON (b.event_id) b.* FROM batch AS b
+       WHERE NOT EXISTS (SELECT 1 FROM ledger_events AS e WHERE e.event_id = b.event_id)
+       ORDER BY b.event_id, b.ordinal
+     ), numbered AS (
+       SELECT f.*, s.revision + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ordinal) AS revision,
+              row_number() OVER (ORDER BY f.ordinal) AS n
+       FROM fresh AS f JOIN ledger_streams AS s ON s.stream_id = f.stream_id
+     ), inserted AS (
+       INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
+       SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + n, event_id, stream_id, revision,
+              event_type, coalesce(data, 'null'::json), metadata
+       FROM numbered
+       RETURNING event_id, revision, position
+     ), moved AS (
+       UPDATE ledger_streams AS s SET revision = m.revision
+       FROM (SELECT stream_id, max(revision) AS revision FROM numbered GROUP BY stream_id) AS m
+       WHERE s.stream_id = m.stream_id
+     )
+     SELECT event_id::text AS event_id, revision::text AS revision, position::text AS position FROM inserted`;
+}
+
+/**
+ * BEGIN, then locks every stream of the batch, creating missing ones, in stream order (`lockStreamsSql`: two batches
+ * never deadlock). Then, in a statement of its own, which of `eventIds` are stored, and the
  * transaction id positions derive from. Its own statement means its own snapshot, taken once the locks are held: a
  * batch that stored some of these ids in these streams has committed by then, so its ids are seen (an event id
  * belongs to one stream). Only an id stored under another stream can still fail the unique key; the batch is then
@@ -126,10 +260,7 @@ async function beginAndLockStreams(
 ): Promise<{ revisions: Map<string, bigint>; stored: Set<string>; transactionId: bigint }> {
   const results = (await client.query(
     `BEGIN;
-     INSERT INTO ledger_streams (stream_id, revision)
-     SELECT stream_id, -1 FROM unnest(${textArray(sortedStreamIds)}) AS t(stream_id) ORDER BY stream_id
-     ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
-     RETURNING stream_id, revision::text AS revision;
+     ${lockStreamsSql(sortedStreamIds)};
      SELECT event_id::text AS event_id, pg_current_xact_id()::text AS xid FROM ledger_events WHERE event_id = ANY(${textArray(eventIds)}::uuid[])
      UNION ALL SELECT NULL, pg_current_xact_id()::text`,
   )) as unknown as { rows: Record<string, string | null>[] }[];
@@ -143,6 +274,17 @@ async function beginAndLockStreams(
     transactionId = BigInt(row['xid'] as string);
   }
   return { revisions, stored, transactionId };
+}
+
+/**
+ * Creates the missing streams and locks them all, in stream order; returns each stream's revision. An upsert takes
+ * the row lock of an existing stream and waits for a racing creator, so two batches always lock in the same order.
+ */
+function lockStreamsSql(sortedStreamIds: readonly string[]): string {
+  return `INSERT INTO ledger_streams (stream_id, revision)
+     SELECT stream_id, -1 FROM unnest(${textArray(sortedStreamIds)}) AS t(stream_id) ORDER BY stream_id
+     ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
+     RETURNING stream_id, revision::text AS revision`;
 }
 
 /** One JSON document for all rows: bodies are serialised once, then escaped once as a literal. */
