@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json';
 import { deterministicEventId, LEDGER_EVENT_ID_NAMESPACE } from './event-id';
 
 describe('deterministicEventId', () => {
@@ -12,5 +14,14 @@ describe('deterministicEventId', () => {
 
   it('keeps the ids already stored: a fixed input has a fixed id', () => {
     expect(deterministicEventId('conversation-snapshot:c1', { id: 'c1' })).toBe('8a9bd130-ca6f-5c8a-b823-1f9fdfadde45');
+  });
+
+  it('is the id uuid gives for any identity and body, whatever the characters and the variant nibble', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.jsonValue(), (identity, body) => {
+        expect(deterministicEventId(identity, body)).toBe(uuidv5(Buffer.from(`${identity}\n${canonicalJson(body)}`, 'utf8'), LEDGER_EVENT_ID_NAMESPACE));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
