@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProjectorService } from '../../apps/ledger/src/projector/projector.service';
 import { startLedger, type RunningLedger } from '../support/ledger-in-process';
 
 const conversationId = 'dead1e77-0000-4000-8000-000000000001';
@@ -39,7 +40,20 @@ describe('admin: projections and dead letters', () => {
     }
     const { status, body } = await call('GET', '/v1/admin/projections');
     expect(status).toBe(200);
-    expect(body.items[0]).toMatchObject({ name: 'interactions', version: 1, codeVersion: 1, phase: 'live', eventsApplied: 1, previousVersion: null, rebuild: null });
+    // Beside the API, batches are applied one at a time, and smaller by default.
+    expect(body.items[0]).toMatchObject({ name: 'interactions', version: 1, codeVersion: 1, phase: 'live', eventsApplied: 1, batchSize: 10_000, previousVersion: null, rebuild: null });
+  });
+
+  it('runs catch-up batches of PROJECTOR_BATCH_SIZE events, 20,000 by default in a projector process of its own', async () => {
+    const sized = await startLedger({ PROJECTOR_BATCH_SIZE: '250' });
+    const alone = await startLedger({ LEDGER_ROLES: 'projector' });
+    try {
+      const body = (await (await fetch(`${sized.url}/v1/admin/projections`)).json()) as Json;
+      expect(body.items[0]).toMatchObject({ batchSize: 250 });
+      expect(alone.app.get(ProjectorService).statuses().get(1)).toMatchObject({ batchSize: 20_000 });
+    } finally {
+      await Promise.all([sized.close(), alone.close()]);
+    }
   });
 
   it('starts a rebuild (202), refuses a second one (409) and unknown projections (404), then serves the new version', async () => {

@@ -20,6 +20,7 @@ describe('the service as a process', () => {
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must be a postgres:// connection string'],
     ['INGEST_MAX_BODY_BYTES', '-1', 'INGEST_MAX_BODY_BYTES must be an integer'],
     ['EMBEDDED_PG_SHARED_BUFFERS_MB', '8', 'EMBEDDED_PG_SHARED_BUFFERS_MB must be an integer from 16'],
+    ['PROJECTOR_BATCH_SIZE', '50', 'PROJECTOR_BATCH_SIZE must be an integer from 100 to 200000, got "50"'],
   ])('refuses to start when %s=%s, naming the variable', (name, value, message) => {
     const result = spawnSync(process.execPath, [BUILT_LEDGER], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);

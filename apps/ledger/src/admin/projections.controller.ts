@@ -27,7 +27,7 @@ export class ProjectionsController {
   @ApiOperation({ summary: 'Projections: active version, phase, checkpoint, throughput, and the latest rebuild with its progress' })
   @ApiOkResponse({
     description:
-      '{head, items: [{name, version, codeVersion, phase, position, eventsApplied, eventsParked, eventsPerSecond, lastError, previousVersion, rebuild}]}',
+      '{head, items: [{name, version, codeVersion, phase, position, eventsApplied, eventsParked, eventsPerSecond, batchSize, lastError, previousVersion, rebuild}]}',
   })
   async list() {
     const head = await this.store.headPosition();
@@ -54,6 +54,8 @@ export class ProjectionsController {
           eventsApplied: running?.eventsApplied ?? Number(checkpoint?.events_applied ?? 0),
           eventsParked: running?.eventsParked ?? 0,
           eventsPerSecond: running?.eventsPerSecond ?? 0,
+          // Most events per catch-up transaction (PROJECTOR_BATCH_SIZE); null without a projector here.
+          batchSize: running?.batchSize ?? null,
           lastError: running?.lastError ?? null,
           previousVersion: row.previous_version,
           rebuild: latest ? await this.rebuildView(db, latest) : null,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { boundedInteger } from './environment-parsers';
+import { boundedInteger, optionalBoundedInteger } from './environment-parsers';
 import { CONNECTOR_ENVIRONMENT, genesysConnectorConfig, type GenesysConnectorConfig } from '../connector/connector-config';
 import { INGEST_PROTECTION_ENVIRONMENT, ingestProtectionConfig, type BackpressureConfig, type IngestAuthConfig } from '../ingest/ingest-protection-config';
 
@@ -47,7 +47,7 @@ const environmentSchema = z.object({
   PORT: boundedInteger('PORT', 0, 65535, 3000),
   HOST: z.string().default('127.0.0.1'),
   LEDGER_DATA_DIR: z.string().default('./.ledger-data'),
-  EMBEDDED_PG_SHARED_BUFFERS_MB: boundedInteger('EMBEDDED_PG_SHARED_BUFFERS_MB', 16, 1_048_576, 0),
+  EMBEDDED_PG_SHARED_BUFFERS_MB: optionalBoundedInteger('EMBEDDED_PG_SHARED_BUFFERS_MB', 16, 1_048_576),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
   EVENTSTORE_URL: eventStoreUrl('EVENTSTORE_URL'),
   LEDGER_ROLES: z
@@ -67,6 +67,7 @@ const environmentSchema = z.object({
   INGEST_MAX_BODY_BYTES: boundedInteger('INGEST_MAX_BODY_BYTES', 1024, 512 * MIB, 5 * MIB),
   INGEST_MAX_ITEMS: boundedInteger('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
   INGEST_MAX_EVENTS_PER_COMMIT: boundedInteger('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
+  PROJECTOR_BATCH_SIZE: optionalBoundedInteger('PROJECTOR_BATCH_SIZE', 100, 200_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Webhook signatures, API keys, watermarks (issue 5): see ingest/ingest-protection-config.ts.
   ...INGEST_PROTECTION_ENVIRONMENT,
@@ -85,6 +86,8 @@ export interface LedgerConfig {
   eventStoreUrl: string | undefined;
   roles: LedgerRole[];
   ingest: { topics: string[]; maxBodyBytes: number; maxItems: number; maxEventsPerCommit: number };
+  /** Most events per catch-up transaction; undefined: the projector's default (20,000 in a process of its own, else 10,000). */
+  projector: { batchSize: number | undefined };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** Who may post to ingest: `WEBHOOK_SECRET` signatures and/or `LEDGER_API_KEYS` bearer keys; neither set: anyone. */
   auth: IngestAuthConfig;
@@ -119,7 +122,7 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     port: env.PORT,
     host: env.HOST,
     dataDir: path.resolve(env.LEDGER_DATA_DIR),
-    embeddedSharedBuffersMb: env.EMBEDDED_PG_SHARED_BUFFERS_MB === 0 ? undefined : env.EMBEDDED_PG_SHARED_BUFFERS_MB,
+    embeddedSharedBuffersMb: env.EMBEDDED_PG_SHARED_BUFFERS_MB,
     databaseUrl: env.DATABASE_URL,
     eventStoreUrl: env.EVENTSTORE_URL,
     roles: env.LEDGER_ROLES,
@@ -129,6 +132,7 @@ export function loadLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
       maxItems: env.INGEST_MAX_ITEMS,
       maxEventsPerCommit: env.INGEST_MAX_EVENTS_PER_COMMIT,
     },
+    projector: { batchSize: env.PROJECTOR_BATCH_SIZE },
     logLevel: env.LOG_LEVEL,
     auth: protection.auth,
     backpressure: protection.backpressure,

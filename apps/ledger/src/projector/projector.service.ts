@@ -22,6 +22,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       definition,
       // Pipelined catch-up only in a process of its own: beside the API it would take the event loop from queries.
       pipelined: !config.roles.includes('api'),
+      ...(config.projector.batchSize ? { batchSize: config.projector.batchSize } : {}),
       onError: (error) => this.logger.error({ err: error }, 'projection failed; retrying from the last checkpoint'),
       log: (message, fields) => this.logger.log({ ...fields }, message),
     });

@@ -13,8 +13,9 @@ import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
 export interface InteractionProjectorOptions {
   connectionString: string;
   /**
-   * Most events per transaction while catching up. Default 10,000: the fewer batches, the fewer times each
-   * conversation's state is read, re-written (9 indexes) and re-folded for a late event.
+   * Most events per transaction while catching up: the fewer batches, the fewer times each conversation's state is
+   * read, parsed, re-written (9 indexes) and re-folded for a late event. Default `DEFAULT_CATCH_UP_BATCH`: 20,000
+   * pipelined, 10,000 otherwise (a batch holds the event loop while it folds, and the API shares it then).
    */
   batchSize?: number;
   /** Answered within this wait counts toward the service level (Genesys default: 20 s). */
@@ -35,6 +36,13 @@ export interface InteractionProjectorOptions {
   pipelined?: boolean;
 }
 
+/**
+ * Default catch-up batch sizes. 1,000,000 events into every read model: 21,100 events/s at 10,000, 26,300 at 20,000
+ * (each conversation rewritten about 3.6 times instead of 2.3); the process's peak RSS went from 520 to 690 MB,
+ * three batches being in memory at once (the one committing, the one being planned, the store's read-ahead).
+ */
+export const DEFAULT_CATCH_UP_BATCH = { pipelined: 20_000, oneAtATime: 10_000 } as const;
+
 export type ProjectorPhase = 'stopped' | 'standby' | 'catching-up' | 'live';
 
 export interface ProjectorStatus {
@@ -49,6 +57,8 @@ export interface ProjectorStatus {
   eventsPerSecond: number;
   /** Pipelined batches thrown away and applied again one by one (dead letters, a failure, or a batch before them). */
   batchesReapplied: number;
+  /** Most events per catch-up transaction. */
+  batchSize: number;
   lastError: string | null;
 }
 
@@ -97,7 +107,7 @@ export class InteractionProjector {
   private subscription: ReturnType<EventStore['subscribeToAll']> | null = null;
   private readonly lock: SingleWriterLock;
   private readonly retryPolicy = retry(handleAll, { maxAttempts: BATCH_ATTEMPTS - 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
-  private readonly state: ProjectorStatus;
+  private readonly state: Omit<ProjectorStatus, 'batchSize'>;
   private readonly rate: { at: number; events: number }[] = [];
   private readonly plannedInteractions = new PlannedInteractions(PLANNED_INTERACTIONS_CAPACITY);
   private batchSequence = 0;
@@ -127,12 +137,16 @@ export class InteractionProjector {
     this.state = { name: this.target.name, version: this.target.version, phase: 'stopped', position: null, eventsApplied: 0, eventsParked: 0, eventsPerSecond: 0, batchesReapplied: 0, lastError: null };
   }
 
+  private get batchSize(): number {
+    return this.options.batchSize ?? DEFAULT_CATCH_UP_BATCH[this.options.pipelined === false ? 'oneAtATime' : 'pipelined'];
+  }
+
   status(): ProjectorStatus {
     const now = Date.now();
     const recent = this.rate.filter((sample) => now - sample.at < 10_000);
     const events = recent.reduce((sum, sample) => sum + sample.events, 0);
     const span = recent.length > 0 ? Math.max(1, now - (recent[0] as { at: number }).at) / 1000 : 1;
-    return { ...this.state, eventsPerSecond: Math.round(events / span) };
+    return { ...this.state, eventsPerSecond: Math.round(events / span), batchSize: this.batchSize };
   }
 
   start(): void {
@@ -184,7 +198,7 @@ export class InteractionProjector {
     this.state.position = checkpoint?.toString() ?? null;
     this.state.phase = 'catching-up';
     this.plannedInteractions.clear();
-    const batchSize = this.options.batchSize ?? 10_000;
+    const batchSize = this.batchSize;
     const subscription = this.store.subscribeToAll({
       from: checkpoint ?? 'start',
       filter: { streamPrefixes: [INTERACTION_STREAM_PREFIX] },

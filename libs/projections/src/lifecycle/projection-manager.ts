@@ -26,6 +26,8 @@ export interface ProjectionManagerOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Whether its projectors pipeline catch-up batches (see InteractionProjectorOptions.pipelined). */
   pipelined?: boolean;
+  /** Most events per catch-up transaction (see InteractionProjectorOptions.batchSize for the default). */
+  batchSize?: number;
 }
 
 interface Versions {
@@ -104,7 +106,7 @@ export class ProjectionManager {
     const projector = new InteractionProjector(this.store, {
       connectionString: this.options.connectionString,
       version,
-      batchSize: 10_000,
+      ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
       pipelined: this.options.pipelined ?? true,
       extensions: extensionsFor(this.definition, builtBy),
       ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
