@@ -11,9 +11,12 @@ const URGENT_DETAIL_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const ALERTING = new Set(['alerting', 'offering']);
+const DETAIL_TOPIC_PREFIX = 'v2.detail.';
 
 export function isUrgentEvent(event: Pick<CanonicalEvent, 'eventType' | 'data' | 'metadata'>): boolean {
   if (URGENT_DETAIL_TYPES.has(event.eventType)) return true;
+  // Detail topics are never snapshots: no need to classify the topic of most events.
+  if (event.metadata.topicName.startsWith(DETAIL_TOPIC_PREFIX)) return false;
   return classifyTopic(event.metadata.topicName).kind === 'snapshot' && hasAlertingLeg(event.data);
 }
 
