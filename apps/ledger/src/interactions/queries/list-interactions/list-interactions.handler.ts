@@ -13,7 +13,8 @@ import { ListInteractionsQuery } from './list-interactions.query';
 
 interface PageRow {
   conversation_id: string;
-  sort_key: string;
+  /** The keyset cursor's time, on the page's last row only. */
+  sort_key: string | null;
   /** The list item as JSON text. */
   list_item: string;
   /** With activeAt: the current state as JSON text when it is already the state at activeAt. */
@@ -75,9 +76,13 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     const stateAt = activeAt === undefined ? '' : `, (${currentStateIfSettledSql(bind(activeAt))})::text AS state_at`;
     // The page is a subquery so that `state_at` is worked out for its rows alone, not for every row a sort reads.
     const queueId = params.filters.queueId;
-    const text = `SELECT conversation_id, ${cursorTimeSql('sort_time')} AS sort_key, list_item${activeAt === undefined ? '' : ', state_at'}
+    // The cursor's time is rendered for the page's last row alone: to_char for every row was a tenth of a page's
+    // PostgreSQL time at 1,000,000 interactions.
+    const order = 'ORDER BY sort_time DESC, conversation_id DESC';
+    const text = `SELECT conversation_id, list_item${activeAt === undefined ? '' : ', state_at'},
+              CASE WHEN row_number() OVER (${order}) = ${bind(params.limit)} THEN ${cursorTimeSql('sort_time')} END AS sort_key
        FROM (${pageSql(queueId, sql, keyset, stateAt, bind(params.limit + 1), bind)}) page
-       ORDER BY sort_time DESC, conversation_id DESC`;
+       ${order}`;
     // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
     // made for their values (a user with three interactions and one with thousands want different ones).
     const rows = queueId === undefined ? await this.dataSource.query<PageRow[]>(text, values) : await queryPrepared<PageRow>(this.dataSource, text, values);
