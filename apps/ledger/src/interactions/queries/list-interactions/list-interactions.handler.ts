@@ -79,9 +79,13 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
     // The cursor's time is rendered for the page's last row alone: to_char for every row was a tenth of a page's
     // PostgreSQL time at 1,000,000 interactions.
     const order = 'ORDER BY sort_time DESC, conversation_id DESC';
+    // The limit is written into the text, not bound: with LIMIT $n the prepared queue walk's generic plan looked
+    // dearer than planning each call afresh, so PostgreSQL never kept it (0 generic plans in 2,050 runs, 0.57 ms a page
+    // against 0.40 ms). A validated integer (limitParam), so a literal is safe; one statement per limit in use.
+    const limit = String(params.limit);
     const text = `SELECT conversation_id, list_item${activeAt === undefined ? '' : ', state_at'},
-              CASE WHEN row_number() OVER (${order}) = ${bind(params.limit)} THEN ${cursorTimeSql('sort_time')} END AS sort_key
-       FROM (${pageSql(queueId, sql, keyset, stateAt, bind(params.limit + 1), bind)}) page
+              CASE WHEN row_number() OVER (${order}) = ${limit} THEN ${cursorTimeSql('sort_time')} END AS sort_key
+       FROM (${pageSql(queueId, sql, keyset, stateAt, String(params.limit + 1), bind)}) page
        ${order}`;
     // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
     // made for their values (a user with three interactions and one with thousands want different ones).
