@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendInOneTransaction,
@@ -163,6 +163,45 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
   let databases: TestDatabase[] = [];
   afterAll(async () => {
     await Promise.all(databases.map((database) => database.drop()));
+  });
+
+  it('plans each call as the tables stand: a session that began on an empty store does not scan it whole later', async () => {
+    // Plans cached by a session's first calls, while the store was empty, went on reading every stored event to find
+    // a batch's duplicates once it had grown (appending 100,000 events 2.6 times slower).
+    const database = await createTestDatabase();
+    databases.push(database);
+    await runMigrations(database.url, EVENT_STORE_MIGRATIONS);
+    const admin = new Client({ connectionString: database.url });
+    const session = new Client({ connectionString: database.url });
+    await Promise.all([admin.connect(), session.connect()]);
+    const appendSome = async (round: number) => {
+      for (let batch = 0; batch < 8; batch++) {
+        const requests = Array.from({ length: 10 }, (_, index) => ({ streamId: `grow-${round}-${batch}-${index}`, events: [event(), event()] }));
+        await appendInOneTransaction(session as unknown as PoolClient, requests);
+      }
+    };
+    const sequentialScans = async (): Promise<number> => {
+      // The session's counts reach pg_stat_user_tables when it goes idle after asking for a flush.
+      await session.query('SELECT pg_stat_force_next_flush()');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const result = await admin.query<{ n: string }>("SELECT seq_scan AS n FROM pg_stat_user_tables WHERE relname = 'ledger_events'");
+      return Number(result.rows[0]?.n ?? 0);
+    };
+    try {
+      // No ANALYZE meanwhile (it would throw the cached plans away): the store grows under the session's feet.
+      await admin.query('ALTER TABLE ledger_events SET (autovacuum_enabled = false)');
+      await appendSome(0);
+      await admin.query(
+        `INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
+         SELECT n, gen_random_uuid(), 'bulk-' || n / 10, n % 10, 'test.event', json_build_object('pad', repeat('x', 400)), '{}'
+         FROM generate_series(1, 100000) AS n`,
+      );
+      const before = await sequentialScans();
+      await appendSome(1);
+      expect(await sequentialScans()).toBe(before);
+    } finally {
+      await Promise.all([session.end(), admin.end()]);
+    }
   });
 
   /**

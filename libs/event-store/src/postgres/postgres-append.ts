@@ -143,13 +143,12 @@ interface UnnumberedRow {
 }
 
 /**
- * The one-round-trip append. Its SQL is built once, before any lock is taken, and serves every retry: BEGIN, lock
- * the streams (the same sorted upsert as the two-round-trip path), then in a statement of its own, so its snapshot
- * sees what a racing batch committed in these streams before the locks were ours: drop the ids already stored and
- * the repeats inside the batch (first occurrence wins), number the rest per stream after the locked revision and
- * per transaction in batch order, insert them, move the stream revisions; notify if anything was inserted; COMMIT.
- * The outcomes are then read from the locked revisions and the inserted rows, as the two-round-trip path would
- * have reported them.
+ * The one-round-trip append: one call of `ledger_append_any` (migration AppendFunction1733000000000), the batch bound
+ * as a parameter, the statement its own transaction. The function locks the streams, then, in statements of its own
+ * (fresh snapshots, taken once the locks are held), drops stored and repeated ids, numbers and inserts the rest, moves
+ * the stream revisions and notifies. Its JSON is built once, before any lock is taken, and serves every retry. The
+ * outcomes are then read from the locked revisions and the inserted rows, as the two-round-trip path would have
+ * reported them.
  */
 function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
   const rows: UnnumberedRow[] = [];
@@ -158,30 +157,27 @@ function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
       rows.push({ event_id: event.eventId, stream_id: request.streamId, event_type: event.eventType, data: event.data ?? null, metadata: event.metadata ?? {} });
     }
   }
-  const work = `${lockStreamsSql([...new Set(requests.map((request) => request.streamId))].sort())};
-     ${insertUnnumberedSql(rows)};
-     SELECT pg_notify('${EVENTS_CHANNEL}', '') FROM ledger_events
-     WHERE position >= pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}
-       AND position < (pg_current_xact_id()::text::bigint + 1) << ${POSITION_TRANSACTION_SHIFT}
-     LIMIT 1`;
+  const call = {
+    text: 'SELECT kind, id, revision::text AS revision, event_position::text AS position FROM ledger_append_any($1::json, $2::text[])',
+    values: [JSON.stringify(rows), [...new Set(requests.map((request) => request.streamId))].sort()],
+  };
   return async (client, hooks) => {
-    let results: { rows: Record<string, string>[] }[];
+    let result: { rows: { kind: string; id: string; revision: string; position: string | null }[] };
     if (hooks.beforeCommit) {
-      results = (await client.query(`BEGIN; ${work}`)) as unknown as typeof results;
+      await client.query('BEGIN');
+      result = await client.query(call);
       await hooks.beforeCommit();
       await client.query('COMMIT');
     } else {
-      // NOTIFY is delivered only if COMMIT succeeds.
-      results = (await client.query(`BEGIN; ${work}; COMMIT`)) as unknown as typeof results;
+      result = await client.query(call);
     }
-    const [, locked, inserted] = results;
     const revisions = new Map<string, bigint>();
-    for (const row of locked?.rows ?? []) revisions.set(row['stream_id'] as string, BigInt(row['revision'] as string));
-    const stored = new Map<string, { revision: bigint; position: bigint }>();
-    for (const row of inserted?.rows ?? []) {
-      stored.set(row['event_id'] as string, { revision: BigInt(row['revision'] as string), position: BigInt(row['position'] as string) });
+    const inserted = new Map<string, { revision: bigint; position: bigint }>();
+    for (const row of result.rows) {
+      if (row.kind === 's') revisions.set(row.id, BigInt(row.revision));
+      else inserted.set(row.id, { revision: BigInt(row.revision), position: BigInt(row.position as string) });
     }
-    return unconditionalOutcomes(requests, revisions, stored);
+    return unconditionalOutcomes(requests, revisions, inserted);
   };
 }
 
@@ -212,37 +208,6 @@ function unconditionalOutcomes(
     revisions.set(request.streamId, revision);
     return { ok: true, nextExpectedRevision: revision, position, appended, duplicates: request.events.length - appended };
   });
-}
-
-/**
- * The insert of the one-round-trip append, returning what it stored. Reads the stream revisions its own transaction
- * locked (stable until COMMIT), and moves each stream once, to its highest new revision.
- */
-function insertUnnumberedSql(rows: UnnumberedRow[]): string {
-  return `WITH batch AS (
-       SELECT * FROM ROWS FROM (json_to_recordset(${sqlLiteral(JSON.stringify(rows))}::json)
-                     AS (event_id uuid, stream_id text, event_type text, data json, metadata json))
-            WITH ORDINALITY AS t(event_id, stream_id, event_type, data, metadata, ordinal)
-     ), fresh AS (
-       SELECT DISTINCT ON (b.event_id) b.* FROM batch AS b
-       WHERE NOT EXISTS (SELECT 1 FROM ledger_events AS e WHERE e.event_id = b.event_id)
-       ORDER BY b.event_id, b.ordinal
-     ), numbered AS (
-       SELECT f.*, s.revision + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ordinal) AS revision,
-              row_number() OVER (ORDER BY f.ordinal) AS n
-       FROM fresh AS f JOIN ledger_streams AS s ON s.stream_id = f.stream_id
-     ), inserted AS (
-       INSERT INTO ledger_events (position, event_id, stream_id, revision, event_type, data, metadata)
-       SELECT (pg_current_xact_id()::text::bigint << ${POSITION_TRANSACTION_SHIFT}) + n, event_id, stream_id, revision,
-              event_type, coalesce(data, 'null'::json), metadata
-       FROM numbered
-       RETURNING event_id, revision, position
-     ), moved AS (
-       UPDATE ledger_streams AS s SET revision = m.revision
-       FROM (SELECT stream_id, max(revision) AS revision FROM numbered GROUP BY stream_id) AS m
-       WHERE s.stream_id = m.stream_id
-     )
-     SELECT event_id::text AS event_id, revision::text AS revision, position::text AS position FROM inserted`;
 }
 
 /**
