@@ -211,8 +211,9 @@ function unconditionalOutcomes(
 }
 
 /**
- * BEGIN, then locks every stream of the batch, creating missing ones, in stream order (`lockStreamsSql`: two batches
- * never deadlock). Then, in a statement of its own, which of `eventIds` are stored, and the
+ * BEGIN, then locks every stream of the batch, creating missing ones, in one statement and in stream order: an
+ * upsert takes the row lock of an existing stream and waits for a racing creator, so two batches always lock in the
+ * same order and never deadlock. Then, in a statement of its own, which of `eventIds` are stored, and the
  * transaction id positions derive from. Its own statement means its own snapshot, taken once the locks are held: a
  * batch that stored some of these ids in these streams has committed by then, so its ids are seen (an event id
  * belongs to one stream). Only an id stored under another stream can still fail the unique key; the batch is then
@@ -225,7 +226,10 @@ async function beginAndLockStreams(
 ): Promise<{ revisions: Map<string, bigint>; stored: Set<string>; transactionId: bigint }> {
   const results = (await client.query(
     `BEGIN;
-     ${lockStreamsSql(sortedStreamIds)};
+     INSERT INTO ledger_streams (stream_id, revision)
+     SELECT stream_id, -1 FROM unnest(${textArray(sortedStreamIds)}) AS t(stream_id) ORDER BY stream_id
+     ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
+     RETURNING stream_id, revision::text AS revision;
      SELECT event_id::text AS event_id, pg_current_xact_id()::text AS xid FROM ledger_events WHERE event_id = ANY(${textArray(eventIds)}::uuid[])
      UNION ALL SELECT NULL, pg_current_xact_id()::text`,
   )) as unknown as { rows: Record<string, string | null>[] }[];
@@ -239,17 +243,6 @@ async function beginAndLockStreams(
     transactionId = BigInt(row['xid'] as string);
   }
   return { revisions, stored, transactionId };
-}
-
-/**
- * Creates the missing streams and locks them all, in stream order; returns each stream's revision. An upsert takes
- * the row lock of an existing stream and waits for a racing creator, so two batches always lock in the same order.
- */
-function lockStreamsSql(sortedStreamIds: readonly string[]): string {
-  return `INSERT INTO ledger_streams (stream_id, revision)
-     SELECT stream_id, -1 FROM unnest(${textArray(sortedStreamIds)}) AS t(stream_id) ORDER BY stream_id
-     ON CONFLICT (stream_id) DO UPDATE SET revision = ledger_streams.revision
-     RETURNING stream_id, revision::text AS revision`;
 }
 
 /** One JSON document for all rows: bodies are serialised once, then escaped once as a literal. */
