@@ -160,7 +160,7 @@ describe('PostgreSQL store: concurrent batches over overlapping streams', () => 
 
 
 describe('PostgreSQL store: the one-round-trip append of unconditional batches', () => {
-  let databases: TestDatabase[] = [];
+  const databases: TestDatabase[] = [];
   afterAll(async () => {
     await Promise.all(databases.map((database) => database.drop()));
   });
@@ -210,11 +210,11 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
    * batch down the two-round-trip path (empty, it succeeds whatever it expects and changes nothing else).
    */
   it('reports and stores what the two-round-trip path does: repeats, stored ids, several requests per stream, id case', async () => {
-    const [single, double] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    databases = [single as TestDatabase, double as TestDatabase];
-    const stores = databases.map((database) => new PostgresEventStore({ connectionString: database.url }));
+    const pair = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    databases.push(...pair);
+    const stores = pair.map((database) => new PostgresEventStore({ connectionString: database.url }));
     try {
-      for (const database of databases) await runMigrations(database.url, EVENT_STORE_MIGRATIONS);
+      for (const database of pair) await runMigrations(database.url, EVENT_STORE_MIGRATIONS);
       const streams = Array.from({ length: 6 }, (_, index) => `same-${index}`);
       const known: { streamId: string; eventId: string }[] = [];
       let seed = 7;
@@ -236,11 +236,9 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
       const [oneTrip, twoTrips] = stores as [PostgresEventStore, PostgresEventStore];
       await twoTrips.appendToStream('same-anchor', [event()]);
       await oneTrip.appendToStream('same-anchor', [event()]);
-      let twoTripBatches = 0;
       for (const batch of batches) {
         const viaOne = await oneTrip.appendMany(batch);
         const viaTwo = (await twoTrips.appendMany([...batch, { streamId: 'same-anchor', events: [], expectedRevision: 'stream_exists' }])).slice(0, -1);
-        twoTripBatches += 1;
         const comparable = (outcomes: AppendOutcome[]) =>
           outcomes.map((outcome) =>
             outcome.ok
@@ -249,7 +247,6 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
           );
         expect(comparable(viaOne)).toEqual(comparable(viaTwo));
       }
-      expect(twoTripBatches).toBe(batches.length);
       const appended = batches.flat().reduce((sum, request) => sum + request.events.length, 0);
       expect(appended).toBeGreaterThan(40);
       for (const streamId of streams) {
