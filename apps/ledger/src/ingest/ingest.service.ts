@@ -75,8 +75,8 @@ export class IngestService {
   }
 
   /**
-   * A slice at a time, giving way between slices: the replies of commits in flight (which hold their streams' locks
-   * until this process sends their next statement) are read between slices, not after the whole request.
+   * A slice at a time, giving way between slices: the replies of commits in flight are read, and their requests
+   * answered, between slices rather than after a whole 100-item body, and concurrent bodies share the event loop.
    */
   private async normalise(request: IngestRequestParser): Promise<ParsedIngestRequest> {
     while (request.normaliseNext(NORMALISE_SLICE)) await setImmediate();
