@@ -25,12 +25,13 @@ interface Snapshot {
 
 const TICK_S = 0.01; // CLK_TCK is 100 on Linux
 
-function readStat(pid: number): { ppid: number; ticks: number } | null {
+function readStat(pid: number): { ppid: number; ticks: number; reapedChildrenTicks: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // After the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 0-based from state.
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) };
+    // After the command: state ppid ... utime(11) stime(12) cutime(13) cstime(14), 0-based from state.
+    const reapedChildrenTicks = Number(fields[13]) + Number(fields[14]);
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + reapedChildrenTicks, reapedChildrenTicks };
   } catch {
     return null;
   }
@@ -85,7 +86,9 @@ export class CpuAccounting {
       machineBusy: m.busy,
       machineIdle: m.idle,
       bench: (own.user + own.system) / 1e6,
-      service: treeTicks(this.servicePid) * TICK_S,
+      // The service's tree while it runs, plus the bench's children that have exited: the catch-up's projector
+      // processes. A stopped service is reaped after its phase's last snapshot, so it never counts twice.
+      service: (treeTicks(this.servicePid) + (readStat(process.pid)?.reapedChildrenTicks ?? 0)) * TICK_S,
       postgres: treeTicks(this.postgresPid()) * TICK_S,
     };
   }

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       workload.deliveries = [];
       gc();
       if (!plan.skip.has('catchup')) {
-        await timed(full, 'catch-up: InteractionProjector from 0 to live', () => catchupPhase(full, databaseUrl));
+        await timed(full, 'catch-up: InteractionProjector from 0 to live', () => catchupPhase(full, databaseUrl, plan.profile ? profileDir : null));
         if (!plan.skip.has('queries')) {
           const queryService = await startLedgerService(serviceOptions);
           ctx.cpu.servicePid = queryService.pid;

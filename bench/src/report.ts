@@ -37,6 +37,7 @@ const ROWS: { figure: string; unit: string; baseline?: string; ratioName?: strin
   { figure: 'rss_idle_mb', unit: 'MiB' },
   { figure: 'rss_peak_mb', unit: 'MiB', baseline: 'rss_idle_mb', ratioName: 'rss_peak_vs_idle' },
   { figure: 'catchup_eps', unit: 'events/s', baseline: 'copy_eps', ratioName: 'catchup_vs_copy' },
+  { figure: 'catchup_rss_peak_mb', unit: 'MiB' },
   { figure: 'query_by_id_rps', unit: 'req/s', baseline: 'http_floor_rps', ratioName: 'query_by_id_vs_floor' },
   { figure: 'query_by_id_p99_ms', unit: 'ms', baseline: 'http_floor_p99_ms', ratioName: 'query_by_id_p99_vs_floor' },
   { figure: 'query_list_rps', unit: 'req/s', baseline: 'http_floor_rps', ratioName: 'query_list_vs_floor' },
