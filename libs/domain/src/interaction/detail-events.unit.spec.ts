@@ -174,6 +174,19 @@ describe('attributes / contact / outbound / voicemail', () => {
     expect(Object.keys(state.attributes)).toEqual(['a', 'b']);
   });
 
+  it('attributes come out in key order from a state read back in another order, the input state untouched', () => {
+    const s = new ConversationScript();
+    // jsonb orders keys by length first: the stored map comes back as {zz, aaa}.
+    const stored: InteractionState = { ...initialInteractionState(s.conversationId), attributes: { zz: '1', aaa: '2' } };
+    // Scalars other than strings arrive too (kept as text); anything else is skipped.
+    const mixed = { zz: '3', n: 7, flag: true, skipped: { nested: 1 } } as unknown as Record<string, string>;
+    const updated = evolve(stored, s.attributes(1 * S, mixed));
+    expect(Object.entries(updated.attributes)).toEqual([['aaa', '2'], ['flag', 'true'], ['n', '7'], ['zz', '3']]);
+    const sameKeys = evolve(stored, s.attributes(2 * S, { zz: '4' }));
+    expect(Object.entries(sameKeys.attributes)).toEqual([['aaa', '2'], ['zz', '4']]);
+    expect(stored.attributes).toEqual({ zz: '1', aaa: '2' });
+  });
+
   it('contact adds external contact ids', () => {
     const s = new ConversationScript();
     const state = when(s, [s.detail('contact', 1 * S, s.participantId('customer'), { externalContactId: 'ext-9', conversationExternalContactIds: ['ext-8'] })]);

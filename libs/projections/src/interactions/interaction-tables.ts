@@ -132,13 +132,15 @@ export function createInteractionTablesSql(version: number): string[] {
   ];
 }
 
-/** Secondary indexes of one version (idempotent). */
+/**
+ * Secondary indexes of one version (idempotent). Only indexes a query reads: every projector write updates each one.
+ * Ranges of started_at are served by `_active`, whose leading column it is; timelines are read by conversation.
+ */
 export function createInteractionIndexesSql(version: number): string[] {
   const t = interactionTables(version);
   const i = t.interactions;
   return [
     `CREATE INDEX IF NOT EXISTS ${i}_sort ON ${i} (sort_time DESC, conversation_id DESC)`,
-    `CREATE INDEX IF NOT EXISTS ${i}_started ON ${i} (started_at)`,
     `CREATE INDEX IF NOT EXISTS ${i}_active ON ${i} (started_at, ended_at)`,
     `CREATE INDEX IF NOT EXISTS ${i}_queues ON ${i} USING gin (queue_ids)`,
     `CREATE INDEX IF NOT EXISTS ${i}_users ON ${i} USING gin (user_ids)`,
@@ -147,7 +149,6 @@ export function createInteractionIndexesSql(version: number): string[] {
     `CREATE INDEX IF NOT EXISTS ${i}_ani ON ${i} (ani)`,
     `CREATE INDEX IF NOT EXISTS ${i}_dnis ON ${i} (dnis)`,
     `CREATE INDEX IF NOT EXISTS ${t.events}_timeline ON ${t.events} (conversation_id, event_time, event_id)`,
-    `CREATE INDEX IF NOT EXISTS ${t.events}_time ON ${t.events} (event_time)`,
     `CREATE INDEX IF NOT EXISTS ${t.contributions}_interval ON ${t.contributions} (queue_id, interval_start)`,
   ];
 }

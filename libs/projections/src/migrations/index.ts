@@ -3,8 +3,9 @@ import { ProjectionLifecycle1732600000000 } from './1732600000000-projection-lif
 import { TimelineBodiesAsJson1732700000000 } from './1732700000000-timeline-bodies-as-json';
 import { InteractionQueuesAndMetrics1732800000000 } from './1732800000000-interaction-queues-and-metrics';
 import { InteractionListItems1732900000000 } from './1732900000000-interaction-list-items';
+import { DropUnreadIndexes1733100000000 } from './1733100000000-drop-unread-indexes';
 
-export { InteractionListItems1732900000000, InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
+export { DropUnreadIndexes1733100000000, InteractionListItems1732900000000, InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
 
 /** Read-model migrations, in order (after the event store's). */
 export const READ_MODEL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const READ_MODEL_MIGRATIONS = [
   TimelineBodiesAsJson1732700000000,
   InteractionQueuesAndMetrics1732800000000,
   InteractionListItems1732900000000,
+  DropUnreadIndexes1733100000000,
 ];
