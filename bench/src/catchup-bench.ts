@@ -8,6 +8,7 @@ import { log, record, settle, type Context } from './context';
 import { elapsedMs } from './stats';
 import type { ThroughputRun } from './append-bench';
 import type { CatchUpChildReply } from './catchup-child';
+import { serviceNodeFlags } from './ledger-service';
 
 const READ_MODEL_TABLES = [...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ');
 
@@ -77,7 +78,7 @@ async function resetReadModels(databaseUrl: string): Promise<void> {
 
 /**
  * catchup_eps: the median of `catchupReps` catch-ups of the whole store, each in a forked process of its own with
- * Node's default flags, as the projector role runs (`--profile`: profiled too). The bench's own process holds the
+ * the service's Node flags, as the projector role runs (`--profile`: profiled too). The bench's own process holds the
  * workload and runs with a 12 GB heap; a catch-up inside it ran about 15% slower (each scavenge walked more).
  */
 export async function catchupPhase(ctx: Context, databaseUrl: string, profileDir: string | null): Promise<void> {
@@ -98,7 +99,7 @@ export async function catchupPhase(ctx: Context, databaseUrl: string, profileDir
 
 function catchUpInChild(databaseUrl: string, head: { events: number; position: bigint }, profileDir: string | null): Promise<{ run: ThroughputRun; peakRssMb: number | null }> {
   const child = fork(path.join(__dirname, 'catchup-child.js'), [databaseUrl, String(head.events), head.position.toString()], {
-    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    execArgv: [...serviceNodeFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     // Its output goes to stderr: stdout carries only the table and the JSON line.
     stdio: ['ignore', 2, 2, 'ipc'],
   });

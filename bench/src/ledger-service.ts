@@ -20,6 +20,16 @@ export interface LedgerServiceOptions {
 }
 
 const MAIN = path.resolve(__dirname, '../../apps/ledger/src/main.js');
+
+/**
+ * The Node flags `npm run start:prod` (and the Dockerfile) give the service: the bench runs the service, and the
+ * catch-up's projector process, as a deployment would.
+ */
+export function serviceNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (packageJson.scripts['start:prod'] ?? '').split(/\s+/);
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
 const QUERY_TIMER = path.resolve(__dirname, 'pg-query-timer.js');
 
 export async function startLedgerService(options: LedgerServiceOptions): Promise<LedgerService> {
@@ -29,7 +39,7 @@ export async function startLedgerService(options: LedgerServiceOptions): Promise
     if (value !== undefined && key !== 'NODE_OPTIONS' && key !== 'EVENTSTORE_URL') env[key] = value;
   }
   Object.assign(env, { DATABASE_URL: options.databaseUrl, LEDGER_ROLES: 'api', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--require', QUERY_TIMER] : [];
+  const nodeArgs = [...serviceNodeFlags(), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--require', QUERY_TIMER] : [])];
   if (options.cpuProfileDir) env.BENCH_QUERY_TIMER = 'service';
   const child = spawn(process.execPath, [...nodeArgs, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitUntilListening(child);

@@ -122,9 +122,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY --from=build /m);
   });
 
-  it('starts the entry point `npm run start:prod` starts', () => {
-    const command = /^CMD \["node", "([^"]+)"\]$/m.exec(dockerfile)?.[1];
-    expect(packageJson.scripts['start:prod']).toBe(`node ${command}`);
+  it('starts the entry point `npm run start:prod` starts, with the same Node flags as `npm start`', () => {
+    const words = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(packageJson.scripts['start:prod']).toBe(words.join(' '));
+    expect(packageJson.scripts['start']).toBe(`nest build ledger && ${packageJson.scripts['start:prod']}`);
+    expect(words).toContain('--max-semi-space-size=32');
   });
 
   it('keeps node_modules, dist and local data out of the build context', () => {
