@@ -20,6 +20,7 @@ export interface LedgerServiceOptions {
 }
 
 const MAIN = path.resolve(__dirname, '../../apps/ledger/src/main.js');
+const QUERY_TIMER = path.resolve(__dirname, 'pg-query-timer.js');
 
 /**
  * The Node flags `npm run start:prod` (and the Dockerfile) give the service: the bench runs the service, and the
@@ -30,7 +31,6 @@ export function serviceNodeFlags(): string[] {
   const words = (packageJson.scripts['start:prod'] ?? '').split(/\s+/);
   return words.slice(1).filter((word) => word.startsWith('--'));
 }
-const QUERY_TIMER = path.resolve(__dirname, 'pg-query-timer.js');
 
 export async function startLedgerService(options: LedgerServiceOptions): Promise<LedgerService> {
   const env: Record<string, string> = {};

@@ -25,10 +25,10 @@ describe('migration DropUnreadIndexes1733100000000', () => {
     expect(after).toEqual(expect.arrayContaining(['interactions__v1_active', 'interaction_events__v1_timeline']));
     // A version created from now on never has them.
     for (const statement of [...createInteractionTablesSql(3), ...createInteractionIndexesSql(3)]) await db.client.query(statement);
-    expect(await indexesOf('interactions__v3', 'interaction_events__v3')).toEqual(
-      expect.not.arrayContaining(['interactions__v3_started', 'interaction_events__v3_time']),
-    );
-    expect(await indexesOf('interactions__v3')).toContain('interactions__v3_active');
+    const created = await indexesOf('interactions__v3', 'interaction_events__v3');
+    expect(created).not.toContain('interactions__v3_started');
+    expect(created).not.toContain('interaction_events__v3_time');
+    expect(created).toContain('interactions__v3_active');
 
     // One day of interactions a minute apart: an hour of them is found through (started_at, ended_at).
     await db.client.query(
