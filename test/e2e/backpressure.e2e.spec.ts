@@ -214,8 +214,9 @@ describe('backpressure', () => {
 
     const peakRssMiB = Math.round(peakRss / 2 ** 20);
     const growthMiB = Math.round((peakRss - rssBefore) / 2 ** 20);
-    // In flight never passes the high watermark by more than the requests admitted just before it was reached.
-    expect(gate.peakInFlight).toBeLessThanOrEqual(20_000 + 50 * EVENTS_PER_REQUEST);
+    // Bodies count from admission, so in flight passes the high watermark by the one body that reached it at most
+    // (counting them only once parsed, a starved CPU once let 57 admitted bodies through: 25,700).
+    expect(gate.peakInFlight).toBeLessThanOrEqual(20_000 + 2 * EVENTS_PER_REQUEST);
     expect(growthMiB).toBeLessThan(400);
     // eslint-disable-next-line no-console
     console.log('trace', trace.join(' '));

@@ -45,9 +45,18 @@ export class IngestController {
         { 'retry-after': String(retryAfter) },
       );
     }
-    const raw = await readRawBody(request.raw, this.config.ingest.maxBodyBytes);
-    if (authorisation.kind === 'signature-required') this.countRefusal(() => this.auth.verifySignature(request.headers, raw));
-    return this.ingestService.ingest(raw.toString('utf8'), request.headers['content-type'], 'webhook');
+    // Counted from here, not once parsed: bodies admitted together while the CPU is busy could otherwise carry the
+    // count far past the watermark before the first of them is parsed.
+    const maxBodyBytes = this.config.ingest.maxBodyBytes;
+    const declared = request.headers['content-length'] === undefined ? undefined : Math.min(Number(request.headers['content-length']), maxBodyBytes);
+    const admission = this.gate.admitBody(declared);
+    try {
+      const raw = await readRawBody(request.raw, maxBodyBytes);
+      if (authorisation.kind === 'signature-required') this.countRefusal(() => this.auth.verifySignature(request.headers, raw));
+      return await this.ingestService.ingest(raw.toString('utf8'), request.headers['content-type'], 'webhook', admission);
+    } finally {
+      this.gate.cancelBody(admission);
+    }
   }
 
   private countRefusal<T>(check: () => T): T {

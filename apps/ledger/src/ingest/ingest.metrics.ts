@@ -24,7 +24,7 @@ export class IngestMetrics {
     this.unauthorized = new Counter({ name: 'ledger_ingest_unauthorized_total', help: 'Requests refused by signature or API key checks', labelNames: ['reason'], registers });
     new Gauge({
       name: 'ledger_ingest_in_flight_events',
-      help: 'Events parsed and waiting for their commit (the backpressure watermarks apply to this)',
+      help: 'Events waiting for their commit, and those of bodies admitted but not yet parsed, estimated from their size (the backpressure watermarks apply to this)',
       registers,
       collect() {
         this.set(gate.inFlightEvents);

@@ -12,7 +12,7 @@ import {
 import { EVENT_STORE, type AppendOutcome, type AppendRequest, type EventStore } from '@ledger/event-store';
 import { ApiError } from '../common/api-error';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config';
-import { IngestGate } from './ingest-gate';
+import { IngestGate, type BodyAdmission } from './ingest-gate';
 import { IngestMetrics } from './ingest.metrics';
 import { PriorityGroupCommit, type CommitLane } from './priority-group-commit';
 import { isUrgentEvent } from './urgent-events';
@@ -48,7 +48,7 @@ export class IngestService {
   }
 
   /** An HTTP body: one message, an array of them, or NDJSON. A body with nothing usable in it is a 400. */
-  async ingest(raw: string, contentType: string | undefined, source: IngestSource): Promise<IngestResult> {
+  async ingest(raw: string, contentType: string | undefined, source: IngestSource, admission?: BodyAdmission): Promise<IngestResult> {
     const parsed = await this.normalise(
       IngestRequestParser.fromBody(raw, {
         contentType,
@@ -64,7 +64,7 @@ export class IngestService {
         rejected: parsed.rejected,
       });
     }
-    return this.appendParsed(parsed);
+    return this.appendParsed(parsed, admission);
   }
 
   /** Messages already parsed (the WebSocket consumer): normalised and appended exactly as the webhook's are. */
@@ -94,11 +94,12 @@ export class IngestService {
     this.metrics.rejected.inc(parsed.rejected.length);
   }
 
-  private async appendParsed(parsed: ParsedIngestRequest): Promise<IngestResult> {
+  private async appendParsed(parsed: ParsedIngestRequest, admission?: BodyAdmission): Promise<IngestResult> {
     const events = parsed.events.map((item) => item.event);
     const urgent = events.filter((event) => isUrgentEvent(event));
     const normal = events.filter((event) => !isUrgentEvent(event));
-    this.gate.acquire(events.length);
+    const items = parsed.events.length + parsed.filtered.length + parsed.rejected.length;
+    this.gate.acquire(events.length, admission && { admission, items });
     let settled: PromiseSettledResult<AppendOutcome[]>[];
     try {
       settled = await Promise.allSettled([this.submit(urgent, 'urgent'), this.submit(normal, 'normal')]);
