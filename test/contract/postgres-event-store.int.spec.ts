@@ -216,6 +216,48 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
     }
   });
 
+  it('locks each stream of a batch without writing it back: one new row version per stream, the move of its revision', async () => {
+    // The lock was an upsert whose DO UPDATE rewrote every existing stream row unchanged, then the insert moved it
+    // again: two versions per stream and batch. DO UPDATE ... WHERE false locks the row and writes nothing.
+    const database = await createTestDatabase();
+    databases.push(database);
+    await runMigrations(database.url, EVENT_STORE_MIGRATIONS);
+    const writer = new Client({ connectionString: database.url });
+    const racer = new Client({ connectionString: database.url });
+    await Promise.all([writer.connect(), racer.connect()]);
+    const existing = Array.from({ length: 10 }, (_, index) => `locked-${index}`);
+    const fresh = Array.from({ length: 5 }, (_, index) => `fresh-${index}`);
+    const call = (client: Client, streams: string[]) => {
+      const batch = streams.flatMap((streamId) => [event(), event()].map((e) => ({ event_id: e.eventId, stream_id: streamId, event_type: e.eventType, data: e.data, metadata: e.metadata })));
+      return client.query<{ kind: string; id: string; revision: string }>('SELECT kind, id, revision::text AS revision FROM ledger_append_any($1::json, $2::text[])', [
+        JSON.stringify(batch),
+        [...streams].sort(),
+      ]);
+    };
+    try {
+      // From the other session: the writer's counts below are its transaction's alone.
+      await call(racer, existing);
+      await writer.query('BEGIN');
+      const result = await call(writer, [...existing, ...fresh]);
+      const counts = await writer.query<{ upd: string; ins: string }>(
+        "SELECT n_tup_upd AS upd, n_tup_ins AS ins FROM pg_stat_xact_user_tables WHERE relname = 'ledger_streams'",
+      );
+      expect(counts.rows[0]).toEqual({ upd: '15', ins: '5' });
+      // The revisions before the batch, read under the lock: 1 for the streams that had two events, -1 for new ones.
+      const before = new Map(result.rows.filter((row) => row.kind === 's').map((row) => [row.id, row.revision]));
+      expect(Object.fromEntries(before)).toEqual(Object.fromEntries([...existing.map((id) => [id, '1']), ...fresh.map((id) => [id, '-1'])]));
+      // Still locked by the open transaction, existing and new streams alike: a racing batch waits.
+      await racer.query("SET lock_timeout = '300ms'");
+      await expect(call(racer, [existing[3] as string])).rejects.toThrow(/lock timeout/);
+      await expect(call(racer, [fresh[2] as string])).rejects.toThrow(/lock timeout/);
+      await writer.query('COMMIT');
+      const after = await call(racer, [existing[3] as string]);
+      expect(after.rows.filter((row) => row.kind === 'e').map((row) => row.revision)).toEqual(['4', '5']);
+    } finally {
+      await Promise.all([writer.end(), racer.end()]);
+    }
+  });
+
   /**
    * The same history appended twice, into two stores: once as given (every request `any`: one round trip, revisions
    * numbered by PostgreSQL), once with an extra empty request that expects its stream to exist, which sends the

@@ -3,31 +3,10 @@ import { EVENTS_CHANNEL } from '../postgres/postgres-append';
 import { POSITION_TRANSACTION_SHIFT } from '../postgres/postgres-rows';
 
 /**
- * `ledger_append_any(batch, stream_ids)`: the append of a batch whose requests all expect `any`, as one statement
- * with its values bound, not spelled out as SQL literals (PostgreSQL's SQL lexer spent 8–12% of an ingest's server
- * time scanning the batch's JSON inside a string literal). Called outside an explicit transaction, the statement is
- * its own transaction. Being VOLATILE plpgsql, each statement inside takes its own snapshot, so the insert, which
- * runs after the stream locks are held, sees every batch that committed in these streams before them.
- *
- * `batch`: a JSON array of {event_id, stream_id, event_type, data, metadata} in request order. `stream_ids`: the
- * batch's streams, sorted. Returns one row per locked stream (kind 's', its revision before the batch) and one per
- * inserted event (kind 'e', its revision and position).
+ * The function's body after the stream locks (the insert, the notification): shared with
+ * AppendLocksWithoutRewriting1733300000000, which changed only how streams are locked.
  */
-export const APPEND_ANY_FUNCTION_SQL = `CREATE OR REPLACE FUNCTION ledger_append_any(batch json, stream_ids text[])
-  RETURNS TABLE (kind text, id text, revision bigint, event_position bigint)
-  LANGUAGE plpgsql VOLATILE
-  -- Planned at each call, as the tables stand: a plan cached while they were small (a fresh store) would go on
-  -- scanning them whole once they have grown.
-  SET plan_cache_mode = force_custom_plan
-  AS $function$
-BEGIN
-  -- Creates the missing streams and locks them all, in stream order: two batches never deadlock.
-  RETURN QUERY
-    INSERT INTO ledger_streams AS s (stream_id, revision)
-    SELECT t.stream_id, -1 FROM unnest(stream_ids) AS t(stream_id) ORDER BY t.stream_id
-    ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision
-    RETURNING 's'::text, s.stream_id, s.revision, NULL::bigint;
-  -- Drops the ids already stored and the repeats inside the batch (first occurrence wins), numbers the rest per
+export const APPEND_ANY_AFTER_LOCKS_SQL = `  -- Drops the ids already stored and the repeats inside the batch (first occurrence wins), numbers the rest per
   -- stream after the locked revision and per transaction in batch order, inserts them and moves each stream once.
   RETURN QUERY
     WITH rows AS (
@@ -60,6 +39,33 @@ BEGIN
   END IF;
 END
 $function$`;
+
+/**
+ * `ledger_append_any(batch, stream_ids)`: the append of a batch whose requests all expect `any`, as one statement
+ * with its values bound, not spelled out as SQL literals (PostgreSQL's SQL lexer spent 8–12% of an ingest's server
+ * time scanning the batch's JSON inside a string literal). Called outside an explicit transaction, the statement is
+ * its own transaction. Being VOLATILE plpgsql, each statement inside takes its own snapshot, so the insert, which
+ * runs after the stream locks are held, sees every batch that committed in these streams before them.
+ *
+ * `batch`: a JSON array of {event_id, stream_id, event_type, data, metadata} in request order. `stream_ids`: the
+ * batch's streams, sorted. Returns one row per locked stream (kind 's', its revision before the batch) and one per
+ * inserted event (kind 'e', its revision and position).
+ */
+export const APPEND_ANY_FUNCTION_SQL = `CREATE OR REPLACE FUNCTION ledger_append_any(batch json, stream_ids text[])
+  RETURNS TABLE (kind text, id text, revision bigint, event_position bigint)
+  LANGUAGE plpgsql VOLATILE
+  -- Planned at each call, as the tables stand: a plan cached while they were small (a fresh store) would go on
+  -- scanning them whole once they have grown.
+  SET plan_cache_mode = force_custom_plan
+  AS $function$
+BEGIN
+  -- Creates the missing streams and locks them all, in stream order: two batches never deadlock.
+  RETURN QUERY
+    INSERT INTO ledger_streams AS s (stream_id, revision)
+    SELECT t.stream_id, -1 FROM unnest(stream_ids) AS t(stream_id) ORDER BY t.stream_id
+    ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision
+    RETURNING 's'::text, s.stream_id, s.revision, NULL::bigint;
+${APPEND_ANY_AFTER_LOCKS_SQL}`;
 
 export class AppendFunction1733000000000 implements MigrationInterface {
   name = 'AppendFunction1733000000000';
