@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultSharedBuffersMb } from '../../libs/event-store/src/embedded/embedded-postgres';
+import { defaultSharedBuffersMb, walBuffersMb } from '../../libs/event-store/src/embedded/embedded-postgres';
 import { BUILT_LEDGER, startLedgerProcess } from '../support/ledger-process';
 
 const fixture = readFileSync(path.resolve(__dirname, '../fixtures/genesys/01_customer.start_eventbridge.json'), 'utf8');
@@ -38,8 +38,9 @@ describe('the service as a process', () => {
       const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
       await client.connect();
       try {
-        const rows = await client.query<{ mb: number; jit: string; maxWal: string; collate: string }>(
-          `SELECT (SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers')::int AS mb, current_setting('jit') AS jit,
+        const rows = await client.query<{ mb: number; walBuffers: string; jit: string; maxWal: string; collate: string }>(
+          `SELECT (SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers')::int AS mb,
+                  current_setting('wal_buffers') AS "walBuffers", current_setting('jit') AS jit,
                   current_setting('max_wal_size') AS "maxWal", (SELECT datcollate FROM pg_database WHERE datname = 'ledger') AS collate`,
         );
         return rows.rows[0];
@@ -49,14 +50,15 @@ describe('the service as a process', () => {
     };
     const first = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir });
     expect(await post(first.url)).toMatchObject({ accepted: 1 });
-    expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), jit: 'off', maxWal: '4GB', collate: 'C' });
+    const walBuffers = `${walBuffersMb(defaultSharedBuffersMb())}MB`;
+    expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), walBuffers, jit: 'off', maxWal: '4GB', collate: 'C' });
     expect(await first.stop()).toBe(0);
     // PostgreSQL stopped cleanly with it: no server left holding the folder.
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
     const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_SHARED_BUFFERS_MB: '160' });
     expect(await post(second.url)).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(await serverSettings()).toEqual({ mb: 160, jit: 'off', maxWal: '4GB', collate: 'C' });
+    expect(await serverSettings()).toEqual({ mb: 160, walBuffers: '10MB', jit: 'off', maxWal: '4GB', collate: 'C' });
     expect(await second.stop()).toBe(0);
   });
 });
