@@ -17,7 +17,8 @@ export interface Widening {
  * sort order stays the projector's. `interactions` and the queue lookup (`interaction_queues`) are widened, which is
  * what `GET /v1/interactions/{id}` and the filtered list read; the stored state of a copy is the original's with
  * its `conversationId` replaced (times inside the state are not moved), and generated columns (the list item) are
- * PostgreSQL's to fill. Timelines and queue figures are not copied.
+ * PostgreSQL's to fill; the lookup rows carry the copy's list item, as the projector's do. Timelines and queue
+ * figures are not copied.
  */
 export async function widenReadModel(client: Client, target: number): Promise<Widening> {
   const started = Date.now();
@@ -49,8 +50,11 @@ export async function widenReadModel(client: Client, target: number): Promise<Wi
     SELECT ${columns.rows.map(expression).join(', ')}
     FROM widen_ids c JOIN ${t.interactions} i ON i.conversation_id = c.original
     ORDER BY c.copy DESC, i.sort_time`);
-  await client.query(`INSERT INTO ${t.queues} (queue_id, sort_time, conversation_id)
-    SELECT q.queue_id, q.sort_time - c.shift, c.id FROM widen_ids c JOIN ${t.queues} q ON q.conversation_id = c.original`);
+  // Each copy's lookup rows carry the copy's own list item, in the order the projector would have written them.
+  await client.query(`INSERT INTO ${t.queues} (queue_id, sort_time, conversation_id, list_item)
+    SELECT q.queue_id, q.sort_time - c.shift, c.id, i.list_item
+    FROM widen_ids c JOIN ${t.queues} q ON q.conversation_id = c.original JOIN ${t.interactions} i ON i.conversation_id = c.id
+    ORDER BY c.copy DESC, q.sort_time`);
   await client.query('DROP TABLE widen_ids, widen_span');
   const total = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.interactions}`)).rows[0]?.n ?? 0);
   return { projected, total, copiesPerInteraction: copies, ms: Date.now() - started };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FoldableEvent } from '@ledger/domain';
 import { ConversationScript } from '../../libs/domain/src/interaction/testing/conversation-script';
@@ -311,6 +312,28 @@ describe('query API', () => {
     const { status, body } = await get(path);
     expect(status).toBe(404);
     expect(body.error).toEqual({ code: 'INTERACTION.NOT_FOUND', message: 'no interaction nope', details: { conversationId: 'nope' } });
+  });
+
+  it('lists a queue with each item as the unfiltered list has it, after later events and for a lookup row an older release wrote', async () => {
+    // The queue's lookup rows carry the items (kept by a trigger on the interactions): A changed after its late event.
+    const byId = new Map(((await list('limit=100')).items as Json[]).map((item) => [item.conversationId, item]));
+    const sameAsUnfiltered = async () => {
+      const page = (await list(`queueId=${SALES}&limit=100`)).items as Json[];
+      expect(page.map((item) => item.conversationId)).toEqual([D, C, A, E]);
+      for (const item of page) expect(item).toStrictEqual(byId.get(item.conversationId));
+    };
+    await sameAsUnfiltered();
+    expect(byId.get(A)?.eventCount).toBe(a.messages.length + 1);
+    // A row written by a release before the column (no item): its interaction's item is read instead.
+    const client = new Client({ connectionString: ledger.database.url });
+    await client.connect();
+    try {
+      const cleared = await client.query('UPDATE interaction_queues SET list_item = NULL WHERE conversation_id = $1', [C]);
+      expect(cleared.rowCount).toBe(1);
+    } finally {
+      await client.end();
+    }
+    await sameAsUnfiltered();
   });
 
   it('renders every list item from its row exactly as the detail shows it (items are rendered by PostgreSQL)', async () => {

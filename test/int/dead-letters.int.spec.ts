@@ -71,6 +71,10 @@ describe('dead letters', () => {
     expect(rows.rows).toHaveLength(traffic.conversations.length);
     const stale = new Set(rows.rows.filter((row) => row.stale).map((row) => row.conversation_id));
     expect(stale).toEqual(new Set(abandoned.map((conversation) => conversation.conversationId)));
+    // The list by queue shows them stale too: their lookup rows' items followed the rows.
+    expect(await queueLookupDrift(client, interactionTables(1))).toEqual({ missing: [], extra: [], staleItems: [] });
+    const staleInQueues = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM interaction_queues WHERE list_item::jsonb ->> 'stale' = 'true'`);
+    expect(staleInQueues.rows[0]?.n).toBeGreaterThan(0);
   });
 
   it('a retry while the cause persists parks again and counts the attempt; after the fix it heals the row', async () => {
@@ -92,7 +96,7 @@ describe('dead letters', () => {
       const remaining = await client.query("SELECT 1 FROM dead_letters WHERE conversation_id = $1 AND status = 'parked'", [conversationId]);
       expect(remaining.rowCount).toBe(0);
       // The retry wrote the row's queue lookup rows and metrics with it.
-      expect(await queueLookupDrift(client, interactionTables(1))).toEqual({ missing: [], extra: [] });
+      expect(await queueLookupDrift(client, interactionTables(1))).toEqual({ missing: [], extra: [], staleItems: [] });
       const healedRow = await client.query<{ queued: number; metrics: { abandoned: boolean } }>(
         'SELECT (SELECT count(*)::int FROM interaction_queues q WHERE q.conversation_id = i.conversation_id) AS queued, metrics FROM interactions i WHERE conversation_id = $1',
         [conversationId],

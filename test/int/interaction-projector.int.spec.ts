@@ -55,7 +55,7 @@ describe('interaction projector', () => {
         expect(row?.event_count).toBe(new Set(toCanonicalEvents(conversation.events).map((event) => event.eventId)).size);
       }
       // A lookup row per queue of each row, transfers (several queues) included.
-      expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [] });
+      expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [], staleItems: [] });
       const transferred = traffic.conversations.filter((conversation) => conversation.queueIds.length > 1);
       expect(transferred.length).toBeGreaterThan(0);
       const lookup = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM interaction_queues');
@@ -105,7 +105,7 @@ describe('interaction projector', () => {
     await client.connect();
     try {
       // Re-folds handed over from one batch to the next still leave exactly each row's queues in the lookup table.
-      expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [] });
+      expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [], staleItems: [] });
     } finally {
       await client.end();
     }
@@ -220,6 +220,6 @@ describe('queue lookup rows when a re-fold changes the queues', () => {
     const row = await client.query<{ queue_ids: string[]; event_count: number }>('SELECT queue_ids, event_count FROM interactions WHERE conversation_id = $1', [conversationId]);
     expect(row.rows[0]).toEqual({ queue_ids: [SALES, SUPPORT], event_count: inOrder.length + 1 });
     expect(await lookupRows()).toEqual([SALES, SUPPORT]);
-    expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [] });
+    expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [], staleItems: [] });
   });
 });

@@ -42,7 +42,7 @@ describe('migration InteractionQueuesAndMetrics1732800000000', () => {
     );
     expect(sortTimes.rows[0]?.same).toBe(true);
     for (const version of [1, 2]) {
-      expect(await queueLookupDrift(db.client, { interactions: `interactions__v${version}`, queues: `interaction_queues__v${version}` })).toEqual({ missing: [], extra: [] });
+      expect(await queueLookupDrift(db.client, { interactions: `interactions__v${version}`, queues: `interaction_queues__v${version}` })).toEqual({ missing: [], extra: [], staleItems: [] });
     }
     const metrics = await db.client.query<{ conversation_id: string; metrics: unknown }>('SELECT conversation_id, metrics FROM interactions ORDER BY conversation_id');
     expect(metrics.rows).toEqual([

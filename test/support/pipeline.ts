@@ -78,12 +78,20 @@ export async function truncateReadModels(connectionString: string): Promise<void
 
 /**
  * Where a version's queue lookup rows and its interactions' `queue_ids` disagree: pairs missing from the lookup
- * table, pairs it has that no row has (a queue left behind, a wrong sort_time), each as `queue conversation`.
+ * table, pairs it has that no row has (a queue left behind, a wrong sort_time), and lookup rows whose list item is
+ * not their interaction's (`staleItems`), each as `queue conversation`.
  */
-export async function queueLookupDrift(client: Client, tables: { interactions: string; queues: string }): Promise<{ missing: string[]; extra: string[] }> {
+export async function queueLookupDrift(
+  client: Client,
+  tables: { interactions: string; queues: string },
+): Promise<{ missing: string[]; extra: string[]; staleItems: string[] }> {
   const expected = `SELECT queue_id, sort_time, conversation_id FROM ${tables.interactions}, unnest(queue_ids) AS queue_id`;
   const actual = `SELECT queue_id, sort_time, conversation_id FROM ${tables.queues}`;
   const missing = await client.query<{ pair: string }>(`SELECT queue_id || ' ' || conversation_id AS pair FROM (${expected} EXCEPT ${actual}) d ORDER BY 1`);
   const extra = await client.query<{ pair: string }>(`SELECT queue_id || ' ' || conversation_id AS pair FROM (${actual} EXCEPT ${expected}) d ORDER BY 1`);
-  return { missing: missing.rows.map((row) => row.pair), extra: extra.rows.map((row) => row.pair) };
+  const staleItems = await client.query<{ pair: string }>(
+    `SELECT q.queue_id || ' ' || q.conversation_id AS pair FROM ${tables.queues} q JOIN ${tables.interactions} i USING (conversation_id)
+     WHERE q.list_item IS DISTINCT FROM i.list_item ORDER BY 1`,
+  );
+  return { missing: missing.rows.map((row) => row.pair), extra: extra.rows.map((row) => row.pair), staleItems: staleItems.rows.map((row) => row.pair) };
 }

@@ -1,4 +1,4 @@
-import { Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The `interaction_queues` view: one row per queue in an interaction's `queue_ids`, keyed in the list's order, so
@@ -15,4 +15,8 @@ export class InteractionQueueView {
 
   @PrimaryColumn('text', { name: 'conversation_id' })
   conversationId!: string;
+
+  /** The interaction's list item, kept equal to it by a trigger on the interactions; null if an older release wrote the row. */
+  @Column('text', { name: 'list_item', nullable: true })
+  listItem!: string | null;
 }

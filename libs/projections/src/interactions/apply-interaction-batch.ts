@@ -405,7 +405,8 @@ function queueChanges(states: InteractionState[], storedQueueIds: Map<string, re
 
 /**
  * The rows and their queue lookup rows in one statement. Lookup rows take the stored sort_time (an existing row keeps
- * its own, whatever precision the service would read it back with).
+ * its own, whatever precision the service would read it back with) and the row's list item as it was just stored;
+ * those that exist already get it from the interactions' trigger (QUEUE_LIST_ITEMS_FUNCTION_SQL).
  */
 async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: Record<string, unknown>[], queues: QueueChanges): Promise<void> {
   const names = INTERACTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
@@ -415,13 +416,14 @@ async function upsertInteractions(client: ClientBase, tables: ProjectionTables, 
        INSERT INTO ${tables.interactions} (${names.join(', ')})
        SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
        ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()
-       RETURNING conversation_id, sort_time
+       RETURNING conversation_id, sort_time, list_item
      ), left_queues AS (
        DELETE FROM ${tables.queues} q USING upserted u, unnest($4::text[], $5::text[]) AS l(conversation_id, queue_id)
        WHERE l.conversation_id = u.conversation_id AND q.queue_id = l.queue_id AND q.sort_time = u.sort_time AND q.conversation_id = u.conversation_id
      )
-     INSERT INTO ${tables.queues} (queue_id, sort_time, conversation_id)
-     SELECT a.queue_id, u.sort_time, u.conversation_id FROM upserted u JOIN unnest($2::text[], $3::text[]) AS a(conversation_id, queue_id) USING (conversation_id)
+     INSERT INTO ${tables.queues} (queue_id, sort_time, conversation_id, list_item)
+     SELECT a.queue_id, u.sort_time, u.conversation_id, u.list_item
+     FROM upserted u JOIN unnest($2::text[], $3::text[]) AS a(conversation_id, queue_id) USING (conversation_id)
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(rows), queues.added.conversationIds, queues.added.queueIds, queues.left.conversationIds, queues.left.queueIds],
   );

@@ -4,8 +4,15 @@ import { TimelineBodiesAsJson1732700000000 } from './1732700000000-timeline-bodi
 import { InteractionQueuesAndMetrics1732800000000 } from './1732800000000-interaction-queues-and-metrics';
 import { InteractionListItems1732900000000 } from './1732900000000-interaction-list-items';
 import { DropUnreadIndexes1733100000000 } from './1733100000000-drop-unread-indexes';
+import { QueueRowsCarryListItems1733400000000 } from './1733400000000-queue-rows-carry-list-items';
 
-export { DropUnreadIndexes1733100000000, InteractionListItems1732900000000, InteractionQueuesAndMetrics1732800000000, TimelineBodiesAsJson1732700000000 };
+export {
+  DropUnreadIndexes1733100000000,
+  InteractionListItems1732900000000,
+  InteractionQueuesAndMetrics1732800000000,
+  QueueRowsCarryListItems1733400000000,
+  TimelineBodiesAsJson1732700000000,
+};
 
 /** Read-model migrations, in order (after the event store's). */
 export const READ_MODEL_MIGRATIONS = [
@@ -15,4 +22,5 @@ export const READ_MODEL_MIGRATIONS = [
   InteractionQueuesAndMetrics1732800000000,
   InteractionListItems1732900000000,
   DropUnreadIndexes1733100000000,
+  QueueRowsCarryListItems1733400000000,
 ];

@@ -24,9 +24,10 @@ interface PageRow {
 /**
  * The page's rows, in the list's order, each with its item: `list_item`, rendered by PostgreSQL whenever the row is
  * written (LIST_ITEM_COLUMN_SQL) and sent on as JSON text, never parsed and serialised again. By queue, the queue's
- * lookup rows are walked in that order and each probes its interaction by key (the LATERAL with OFFSET 0 keeps the
- * probe a nested loop): joined plainly, PostgreSQL estimated one row for the two-column join and hashed the whole
- * table instead (0.5 s a page at 1,000,000 rows).
+ * lookup rows are walked in that order. With no other filter they carry the item themselves (a trigger keeps it equal
+ * to the interaction's; null in a row an older release wrote, whose interaction is then read). Otherwise each probes
+ * its interaction by key (the LATERAL with OFFSET 0 keeps the probe a nested loop): joined plainly, PostgreSQL
+ * estimated one row for the two-column join and hashed the whole table instead (0.5 s a page at 1,000,000 rows).
  */
 function pageSql(
   queueId: string | undefined,
@@ -42,10 +43,15 @@ function pageSql(
     return `SELECT sort_time, conversation_id, list_item${extra} FROM interactions
             ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order('')}`;
   }
+  const walk = `WHERE q.queue_id = ${bind(queueId)}${keyset ? ` AND ${keyset('q.')}` : ''} ${order('q.')}`;
+  if (rowFilters.length === 0 && extra === '') {
+    return `SELECT q.sort_time, q.conversation_id,
+              coalesce(q.list_item, (SELECT list_item FROM interactions WHERE interactions.conversation_id = q.conversation_id)) AS list_item
+            FROM interaction_queues q ${walk}`;
+  }
   const probe = ['interactions.conversation_id = q.conversation_id', ...rowFilters];
   return `SELECT q.sort_time, q.conversation_id, i.* FROM interaction_queues q
-          CROSS JOIN LATERAL (SELECT list_item${extra} FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i
-          WHERE q.queue_id = ${bind(queueId)}${keyset ? ` AND ${keyset('q.')}` : ''} ${order('q.')}`;
+          CROSS JOIN LATERAL (SELECT list_item${extra} FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i ${walk}`;
 }
 
 /** Phone numbers are stored as Genesys sends them (`tel:+1317...`); a bare number matches its `tel:` form too. */
