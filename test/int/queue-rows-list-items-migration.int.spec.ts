@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interactionTables, QueueRowsCarryListItems1733400000000 } from '@ledger/projections';
+import { createInteractionTablesSql, interactionTables, QueueRowsCarryListItems1733400000000 } from '@ledger/projections';
 import { useDatabaseBefore } from '../support/migration-fixture';
 import { queueLookupDrift } from '../support/pipeline';
 
@@ -29,6 +29,8 @@ describe('migration QueueRowsCarryListItems1733400000000', () => {
     await db.client.query('CREATE TABLE interactions__v2 (LIKE interactions__v1 INCLUDING ALL)');
     await db.client.query('CREATE TABLE interaction_queues__v2 (LIKE interaction_queues__v1 INCLUDING ALL)');
     await insertInteraction(2, 'c-transferred', '2026-03-02T09:00:00Z', ['q-sales', 'q-support']);
+    // And version 3 left half made by a rebuild stopped while creating its tables: no lookup table yet.
+    await db.client.query('CREATE TABLE interactions__v3 (LIKE interactions__v1 INCLUDING ALL)');
 
     await db.migrate();
 
@@ -59,5 +61,14 @@ describe('migration QueueRowsCarryListItems1733400000000', () => {
     ]);
     expect(await itemOf('interaction_queues__v1', 'c-sales')).toEqual([expect.objectContaining({ stale: false, eventCount: 1 })]);
     for (const version of [1, 2]) expect(await queueLookupDrift(db.client, interactionTables(version))).toEqual({ missing: [], extra: [], staleItems: [] });
+    // The half-made version was left for its rebuild to finish: its interactions can still be written.
+    await db.client.query(
+      "INSERT INTO interactions__v3 (conversation_id, sort_time, state, fold_key, event_count, position) VALUES ('c-3', now(), '{}', 'k', 1, 1)",
+    );
+    await db.client.query("UPDATE interactions__v3 SET event_count = 2 WHERE conversation_id = 'c-3'");
+    for (const statement of createInteractionTablesSql(3)) await db.client.query(statement);
+    await insertInteraction(3, 'c-queued', '2026-03-02T09:20:00Z', ['q-sales']);
+    await db.client.query("UPDATE interactions__v3 SET event_count = 5 WHERE conversation_id = 'c-queued'");
+    expect(await itemOf('interaction_queues__v3', 'c-queued')).toEqual([expect.objectContaining({ eventCount: 5 })]);
   });
 });

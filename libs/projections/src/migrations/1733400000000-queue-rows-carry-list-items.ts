@@ -17,6 +17,10 @@ export class QueueRowsCarryListItems1733400000000 implements MigrationInterface 
     await queryRunner.query(QUEUE_LIST_ITEMS_FUNCTION_SQL);
     await queryRunner.query('DROP VIEW IF EXISTS interaction_queues');
     for (const version of await physicalVersions(queryRunner)) {
+      // A version whose tables were left half made (a rebuild stopped while creating them) gets its lookup table, with
+      // the column and the trigger, when the rebuild resumes (createInteractionTablesSql).
+      const lookup: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [`interaction_queues__v${version}`]);
+      if (!lookup[0]?.present) continue;
       await queryRunner.query(`ALTER TABLE interaction_queues__v${version} ADD COLUMN IF NOT EXISTS list_item text`);
       await queryRunner.query(
         `UPDATE interaction_queues__v${version} AS q SET list_item = i.list_item
@@ -32,7 +36,7 @@ export class QueueRowsCarryListItems1733400000000 implements MigrationInterface 
     await queryRunner.query('DROP VIEW IF EXISTS interaction_queues');
     for (const version of await physicalVersions(queryRunner)) {
       await queryRunner.query(`DROP TRIGGER IF EXISTS interactions__v${version}_queue_list_items ON interactions__v${version}`);
-      await queryRunner.query(`ALTER TABLE interaction_queues__v${version} DROP COLUMN IF EXISTS list_item`);
+      await queryRunner.query(`ALTER TABLE IF EXISTS interaction_queues__v${version} DROP COLUMN IF EXISTS list_item`);
     }
     await queryRunner.query('DROP FUNCTION IF EXISTS interaction_queues_follow_list_items');
     await queryRunner.query(`CREATE VIEW interaction_queues AS SELECT * FROM interaction_queues__v${active}`);
