@@ -6,7 +6,7 @@ import { lockActiveVersion, physicalVersions } from './1732800000000-interaction
  * The list by queue walked the queue's lookup rows and probed each one's interaction for its list item: 51 probes of
  * a million-row key a page, 340 µs of PostgreSQL CPU. The lookup rows now carry the item themselves (160 µs a page),
  * kept equal to the interaction's by a statement trigger on every `interactions__v<N>` (whoever writes it). Existing
- * rows are filled here: every `interaction_queues__v<N>` row is rewritten (about 10 s per million here), while the
+ * rows are filled here: every `interaction_queues__v<N>` row is rewritten (about 30 s per million here), while the
  * list by queue waits. `interaction_queues` is created again so the view has the column.
  */
 export class QueueRowsCarryListItems1733400000000 implements MigrationInterface {
