@@ -186,6 +186,15 @@ describe('POST /v1/ingest/genesys', () => {
     expect(Number(stored.rows[0].n)).toBe(21);
   });
 
+  it('stores an event whose eventTime no date can hold, dated by when Genesys sent it (it was a 500)', async () => {
+    const id = 'cccccccc-0000-0000-0000-000000000001';
+    const far = { ...detailEvent('attributes', 1_700_000_200_000, {}, id), eventBody: { eventTime: 1e20, conversationId: id } };
+    const response = await postJson([far, detailEvent('customer.start', 1_700_000_200_001, {}, id)]);
+    expect(response).toMatchObject({ status: 202, body: { accepted: 2, rejected: [] } });
+    const stored = await db.query(`SELECT metadata->>'eventTime' AS time FROM ledger_events WHERE stream_id = $1 ORDER BY revision`, [`interaction-${id}`]);
+    expect(stored.rows.map((row) => row.time)).toEqual([new Date(1_700_000_200_000).toISOString(), new Date(1_700_000_200_001).toISOString()]);
+  });
+
   it('filters topics outside INGEST_TOPICS', async () => {
     const restricted = await startLedger({ INGEST_TOPICS: 'v2.detail.events.conversation.{id}.customer.*' });
     try {

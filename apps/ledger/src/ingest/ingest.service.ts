@@ -95,16 +95,17 @@ export class IngestService {
   }
 
   private async appendParsed(parsed: ParsedIngestRequest, admission?: BodyAdmission): Promise<IngestResult> {
-    const events = parsed.events.map((item) => item.event);
-    const urgent = events.filter((event) => isUrgentEvent(event));
-    const normal = events.filter((event) => !isUrgentEvent(event));
-    const items = parsed.events.length + parsed.filtered.length + parsed.rejected.length;
-    this.gate.acquire(events.length, admission && { admission, items });
+    const urgent: CanonicalEvent[] = [];
+    const normal: CanonicalEvent[] = [];
+    for (const { event } of parsed.events) (isUrgentEvent(event) ? urgent : normal).push(event);
+    const events = parsed.events.length;
+    const items = events + parsed.filtered.length + parsed.rejected.length;
+    this.gate.acquire(events, admission && { admission, items });
     let settled: PromiseSettledResult<AppendOutcome[]>[];
     try {
       settled = await Promise.allSettled([this.submit(urgent, 'urgent'), this.submit(normal, 'normal')]);
     } finally {
-      this.gate.release(events.length);
+      this.gate.release(events);
     }
     const failure = settled.find((outcome) => outcome.status === 'rejected');
     if (failure) {

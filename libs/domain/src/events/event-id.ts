@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parse as parseUuid } from 'uuid';
 import { canonicalJson } from './canonical-json';
 
@@ -17,12 +17,24 @@ export function deterministicEventId(identity: string, eventBody: unknown): stri
 }
 
 /**
+ * Namespace then name, written into one reused buffer: a fresh one per event cost as much as the hash. A name too
+ * long for it (a body over ~21 KB) gets a buffer of its own, so the scratch never grows.
+ */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
  * RFC 9562 UUID v5 of a UTF-8 name in the ledger namespace: SHA-1 of namespace then name, version and variant bits
  * set. uuid's `v5` gives the same id (the unit test holds them together) but copies the name into a fresh array
- * and formats byte by byte: 3.1 µs an event against 0.9 µs here, on ingest's hot path.
+ * and formats byte by byte (3.1 µs an event); a `createHash` object per event cost 2.0–2.5 µs, the one-shot `hash`
+ * over the reused buffer 1.4–1.5 µs, on ingest's hot path.
  */
 function uuidV5(name: string): string {
-  const hex = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest('hex');
+  // UTF-8 takes at most three bytes per UTF-16 code unit.
+  const most = NAMESPACE_BYTES.length + name.length * 3;
+  const buffer = most <= scratch.length ? scratch : Buffer.allocUnsafe(most);
+  NAMESPACE_BYTES.copy(buffer, 0);
+  const written = buffer.write(name, NAMESPACE_BYTES.length, 'utf8');
+  const hex = hash('sha1', buffer.subarray(0, NAMESPACE_BYTES.length + written), 'hex');
   const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

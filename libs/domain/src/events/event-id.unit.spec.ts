@@ -24,4 +24,12 @@ describe('deterministicEventId', () => {
       { numRuns: 500 },
     );
   });
+
+  it('is the same id for names longer than its reused buffer, and for short names hashed after them', () => {
+    const long = { note: 'é😀'.repeat(12_000) };
+    const short = { id: 'c1' };
+    const expected = (body: unknown) => uuidv5(Buffer.from(`conversation-snapshot:c1\n${canonicalJson(body)}`, 'utf8'), LEDGER_EVENT_ID_NAMESPACE);
+    for (const body of [short, long, short, long]) expect(deterministicEventId('conversation-snapshot:c1', body)).toBe(expected(body));
+    expect(deterministicEventId('conversation-snapshot:c1', short)).toBe('8a9bd130-ca6f-5c8a-b823-1f9fdfadde45');
+  });
 });

@@ -1,9 +1,9 @@
 import type { CanonicalEvent, EventMetadata, IngestSource, JsonObject } from './canonical-event';
-import { canonicalIso, toIso } from '../interaction/body-fields';
+import { canonicalIso, instantIso } from '../interaction/body-fields';
 import { deterministicEventId } from './event-id';
 import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
 import { pathOfNulCharacter } from './nul-character';
-import { classifyTopic, topicTemplate, type TopicClass } from './topic-catalogue';
+import { classifyTopic, type TopicClass } from './topic-catalogue';
 
 export type NormalisedItem =
   | { outcome: 'event'; event: CanonicalEvent }
@@ -33,11 +33,13 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
   let message: JsonObject = item;
   let envelopeTime: string | null = null;
   let source = context.source;
+  let classified: TopicClass | null = null;
   if ('detail-type' in item || 'detail' in item) {
     const unwrapped = unwrapEventBridge(item);
     if ('code' in unwrapped) return reject(unwrapped.code, unwrapped.message);
     message = unwrapped.message;
     envelopeTime = unwrapped.time;
+    classified = unwrapped.topic;
     if (source === 'webhook') source = 'eventbridge';
   }
 
@@ -50,7 +52,7 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
           'item is neither a Genesys notification message (topicName, eventBody) nor an EventBridge event (detail-type, detail)',
         );
   }
-  const topic = classifyTopic(topicName);
+  const topic = classified ?? classifyTopic(topicName);
   if (topic.kind === 'not-an-event') return { outcome: 'filtered', reason: topic.reason, topicName };
   if (context.isTopicAllowed && !context.isTopicAllowed(topicName, topic.template)) {
     return { outcome: 'filtered', reason: 'topic not in INGEST_TOPICS', topicName };
@@ -130,7 +132,8 @@ function placeEvent(topic: TopicClass, topicName: string, eventBody: JsonObject)
   }
 }
 
-type Unwrapped = { message: JsonObject; time: string | null } | { code: IngestErrorCode; message: string };
+/** The detail, its envelope's time and, when the detail names its topic, that topic classified (once per event). */
+type Unwrapped = { message: JsonObject; time: string | null; topic: TopicClass | null } | { code: IngestErrorCode; message: string };
 
 function unwrapEventBridge(event: JsonObject): Unwrapped {
   const detailType = event['detail-type'];
@@ -142,13 +145,14 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
     return { code: INGEST_ERROR_CODES.notGenesysSource, message: `EventBridge source ${source} is not a Genesys Cloud partner event source (aws.partner/genesys.com…)` };
   }
   const topicName = detail['topicName'];
-  if (typeof topicName === 'string' && topicTemplate(topicName) !== detailType) {
+  const topic = typeof topicName === 'string' ? classifyTopic(topicName) : null;
+  if (topic && topic.template !== detailType) {
     return {
       code: INGEST_ERROR_CODES.detailTypeMismatch,
-      message: `detail-type ${detailType} does not match detail.topicName ${topicName} (expected ${topicTemplate(topicName)})`,
+      message: `detail-type ${detailType} does not match detail.topicName ${String(topicName)} (expected ${topic.template})`,
     };
   }
-  return { message: detail, time: canonicalIso(event['time']) };
+  return { message: detail, time: canonicalIso(event['time']), topic };
 }
 
 /**
@@ -158,9 +162,9 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
  */
 function businessTime(topic: TopicClass, eventBody: JsonObject, sentAt: string | null): string | null {
   const eventTime = eventBody['eventTime'];
-  if (typeof eventTime === 'number' && Number.isFinite(eventTime)) return toIso(eventTime);
-  const fromString = canonicalIso(eventTime);
-  if (fromString) return fromString;
+  // A time no date can hold (epoch ms beyond year 9999, or before 1970) counts as missing, as an unreadable string does.
+  const fromTime = typeof eventTime === 'number' ? instantIso(eventTime) : canonicalIso(eventTime);
+  if (fromTime) return fromTime;
   if (topic.kind === 'snapshot') return sentAt ?? latestTimeIn(eventBody);
   return sentAt;
 }

@@ -101,6 +101,18 @@ describe('event identity', () => {
     expect(parsed.events[0]?.event.metadata.eventTime).toBe('2026-01-01T10:05:00.000Z');
   });
 
+  it('reads an eventTime no date can hold as missing, as an unreadable string is: the send time stands in', () => {
+    const withTime = (eventTime: unknown) => ({ ...customerStart, detail: { ...customerStart.detail, eventBody: { ...(customerStart.detail['eventBody'] as object), eventTime } } });
+    const sentAt = parse(withTime(undefined)).events[0]?.event.metadata.eventTime;
+    expect(sentAt).toMatch(/^2022-04-06T09:30:45\.\d{3}Z$/);
+    for (const eventTime of [1e20, -8.7e15, -1, 'not a time']) {
+      const parsed = parse(withTime(eventTime));
+      expect(parsed.rejected).toEqual([]);
+      expect(parsed.events[0]?.event.metadata.eventTime).toBe(sentAt);
+    }
+    expect(parse(withTime(1649237444949.7)).events[0]?.event.metadata.eventTime).toBe('2022-04-06T09:30:44.949Z');
+  });
+
   it('property: ids are stable across key order and whitespace of the JSON', () => {
     const jsonValue = fc.jsonValue({ maxDepth: 3 });
     fc.assert(
