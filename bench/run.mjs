@@ -6,7 +6,7 @@ import { buildBench, OUT_DIR } from './build.mjs';
 
 const started = Date.now();
 const built = await buildBench();
-process.stderr.write(`[bench] transpiled ${built} changed file(s) in ${Date.now() - started} ms\n`);
+process.stderr.write(`[bench] transpiled ${built} file(s) in ${Date.now() - started} ms\n`);
 const args = process.argv.slice(2);
 const nodeArgs = ['--max-old-space-size=12288', '--expose-gc'];
 if (args.includes('--profile')) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(path.dirname(OUT_DIR), '.profiles')}`);
