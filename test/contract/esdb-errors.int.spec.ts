@@ -53,11 +53,29 @@ describe.each([true, false])('EventStoreDB adapter error mapping (BatchAppend ad
     server.log.denyAccess('$all');
     try {
       await expect(store.readAll({ maxCount: 1 })).rejects.toBeInstanceOf(EventStoreAccessDeniedError);
+      await expect(store.ping(2_000)).rejects.toBeInstanceOf(EventStoreAccessDeniedError);
       const subscription = store.subscribeToAll();
       await expect((async () => { for await (const _ of subscription) break; })()).rejects.toBeInstanceOf(EventStoreAccessDeniedError);
     } finally {
       server.log.allowAccess('$all');
     }
+  });
+
+  it('a server that takes a read and never answers: the ping fails at its deadline and the read is given up', async () => {
+    server.log.stallReadsOfAll = true;
+    try {
+      for (let probe = 0; probe < 3; probe++) {
+        const started = Date.now();
+        await expect(store.ping(300)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(Date.now() - started).toBeLessThan(5_000);
+      }
+      // Each read was cancelled at its deadline, not left waiting on the server.
+      for (const deadline = Date.now() + 5_000; server.log.stalledReadsCancelled < 3 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.log.stalledReadsCancelled).toBe(3);
+    } finally {
+      server.log.stallReadsOfAll = false;
+    }
+    await expect(store.ping(2_000)).resolves.toBeUndefined();
   });
 
   it('server down → EventStoreUnavailableError; back up → appends work again', async () => {
@@ -67,6 +85,7 @@ describe.each([true, false])('EventStoreDB adapter error mapping (BatchAppend ad
     await expect(store.appendToStream(id, [newEvent()])).rejects.toMatchObject({ constructor: EventStoreUnavailableError, code: 'STORE.UNAVAILABLE' });
     await expect(store.readStream(id)).rejects.toBeInstanceOf(EventStoreUnavailableError);
     await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(store.ping(2_000)).rejects.toBeInstanceOf(EventStoreUnavailableError);
     await server.restart();
     expect(await store.appendToStream(id, [newEvent()])).toMatchObject({ appended: 1, nextExpectedRevision: 1n });
   });

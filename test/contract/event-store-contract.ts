@@ -120,6 +120,10 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
       expect(await store.headPosition()).toBeGreaterThanOrEqual(positions[2] as bigint);
     });
 
+    it('answers a ping', async () => {
+      await expect(store.ping(5_000)).resolves.toBeUndefined();
+    });
+
     it('subscribes from a position exclusively', async () => {
       const id = stream();
       await store.appendToStream(id, [newEvent(), newEvent(), newEvent()]);

@@ -101,6 +101,28 @@ describe('the service with EVENTSTORE_URL: events in EventStoreDB, read models a
     expect(((await replay.json()) as { state: unknown }).state).toEqual(detail.state);
   });
 
+  it('readiness says the event store is down when EventStoreDB takes reads and never answers, and each probe gives its read up', async () => {
+    expect((await fetch(`${ledger.url}/health/ready`)).status).toBe(200);
+    const cancelledBefore = esdb.log.stalledReadsCancelled;
+    esdb.log.stallReadsOfAll = true;
+    try {
+      for (let probe = 0; probe < 2; probe++) {
+        const started = Date.now();
+        const response = await fetch(`${ledger.url}/health/ready`);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(response.status).toBe(503);
+        expect(await response.json()).toMatchObject({
+          error: { code: 'HEALTH.NOT_READY', details: { checks: { database: { status: 'up' }, eventStore: { status: 'down', message: expect.stringContaining('did not answer a read within 2000 ms') } } } },
+        });
+      }
+      for (const deadline = Date.now() + 5_000; esdb.log.stalledReadsCancelled - cancelledBefore < 2 && Date.now() < deadline; ) await sleep(20);
+      expect(esdb.log.stalledReadsCancelled - cancelledBefore).toBe(2);
+    } finally {
+      esdb.log.stallReadsOfAll = false;
+    }
+    expect((await fetch(`${ledger.url}/health/ready`)).status).toBe(200);
+  });
+
   it('rides out EventStoreDB restarting mid-projection: 503 while it is down, nothing acknowledged lost, read models equal a clean rebuild', async () => {
     const traffic = generateTraffic({ seed: 42, conversations: 120, startTime: new Date('2026-06-02T09:00:00Z'), targetEventsPerConversation: 30 });
     const half = Math.floor(traffic.deliveries.length / 2);

@@ -71,6 +71,11 @@ export class MemoryLog {
     return false;
   }
 
+  /** While set, reads of `$all` (not subscriptions) are taken and never answered: a server that hangs. */
+  stallReadsOfAll = false;
+  /** Stalled `$all` reads the client gave up (its deadline passed, or it cancelled). */
+  stalledReadsCancelled = 0;
+
   /** A hard delete: the stream can never be read or written again. */
   tombstone(streamId: string): void {
     this.tombstoned.add(streamId);

@@ -37,6 +37,11 @@ export function readHandler(log: MemoryLog, lifetime: AbortSignal): handleServer
       if (!all) return fail(call, rpcError(status.INVALID_ARGUMENT, 'a read needs a stream or $all'));
       if (log.isDenied('$all')) return fail(call, accessDeniedError());
       if (options.hasSubscription()) return subscribeToAll(log, call, all, filter, send, uuidAsString, lifetime);
+      if (log.stallReadsOfAll) {
+        await until(call, lifetime, () => undefined);
+        if (call.cancelled) log.stalledReadsCancelled += 1;
+        return;
+      }
       return readAll(log, call, options, all, filter, send, uuidAsString);
     };
     run().catch((error: unknown) => fail(call, rpcError(status.INTERNAL, error instanceof Error ? error.message : String(error))));

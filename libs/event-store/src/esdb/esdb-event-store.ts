@@ -23,7 +23,7 @@ import type {
 import { appendRequest, appendRequests, type AppendSettings } from './esdb-append';
 import { isSystemStream, matchesFilter, toEsdbPosition, toRecordedEvent } from './esdb-events';
 import { EsdbAllSubscription } from './esdb-subscription';
-import { toStoreError } from './store-errors';
+import { EventStoreAccessDeniedError, EventStoreUnavailableError, toStoreError } from './store-errors';
 
 export interface EsdbEventStoreOptions {
   /** `esdb://host:2113?tls=false`, `esdb+discover://…`; TLS and credentials come from the connection string. */
@@ -139,6 +139,40 @@ export class EsdbEventStore implements EventStore {
       const last = page[page.length - 1];
       if (!last || page.length < 256) return null;
       cursor = toEsdbPosition(last.position);
+    }
+  }
+
+  /**
+   * One event of `$all`, the server's own included. The client gives reads no deadline (its streams run without
+   * one, whatever `deadline` says), so the read is cancelled here at the timeout: the server sees the call end.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
+    const answered = (async () => {
+      for await (const _ of read as AsyncIterable<AllStreamResolvedEvent>) break;
+    })();
+    answered.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    try {
+      await Promise.race([
+        answered,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            reject(new EventStoreUnavailableError(`EventStoreDB did not answer a read within ${timeoutMs} ms`));
+          }, timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof EventStoreUnavailableError) throw error;
+      const mapped = toStoreError(error, '$all');
+      if (mapped instanceof EventStoreUnavailableError || mapped instanceof EventStoreAccessDeniedError) throw mapped;
+      throw new EventStoreUnavailableError(`EventStoreDB did not answer a read: ${mapped instanceof Error ? mapped.message : String(mapped)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      // Cancelling ends the gRPC call; destroying the stream then settles the loop above.
+      if (timedOut) void read.cancel().finally(() => read.destroy());
     }
   }
 

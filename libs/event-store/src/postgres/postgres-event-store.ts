@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../event-store.port';
+import { EventStoreUnavailableError } from '../esdb/store-errors';
 import { appendInOneTransaction } from './postgres-append';
 import { PostgresAppendNotifier } from './postgres-notifier';
 import { EVENT_COLUMNS, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
@@ -32,6 +33,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresAppendNotifier;
   private readonly subscriptions = new Set<AllSubscription>();
   private analysed: Promise<void> | null = null;
+  private pendingPing: Promise<void> | null = null;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
@@ -102,6 +104,34 @@ export class PostgresEventStore implements EventStore {
     return position ? BigInt(position) : null;
   }
 
+  /**
+   * `SELECT 1` through the pool. A query cannot be called back once the pool has it, so pings that come while one is
+   * still out wait on that one: a hung server never has more than one of ours waiting on it.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    if (!this.pendingPing) {
+      const pending = this.pool.query('SELECT 1').then(() => undefined);
+      this.pendingPing = pending;
+      pending.then(
+        () => void (this.pendingPing = null),
+        () => void (this.pendingPing = null),
+      );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pendingPing,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw new EventStoreUnavailableError(`PostgreSQL event store: ${(error as Error).message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     const from = options.from ?? 'start';
     const start = from === 'start' ? Promise.resolve(0n) : from === 'end' ? this.headPosition().then((head) => head ?? 0n) : Promise.resolve(from);
@@ -137,11 +167,6 @@ export class PostgresEventStore implements EventStore {
    */
   eventsTableIn(connectionString: string): string | null {
     return connectionString === this.options.connectionString ? 'ledger_events' : null;
-  }
-
-  /** Connection pool of this store, for health checks. */
-  async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {
