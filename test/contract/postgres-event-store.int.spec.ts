@@ -11,6 +11,7 @@ import {
   type AppendOutcome,
   type AppendRequest,
 } from '@ledger/event-store';
+import { binaryTextArray, binaryUuidArray, JSON_OID, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract } from './event-store-contract';
 
@@ -216,7 +217,28 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
     }
   });
 
-  it('locks each stream of a batch without writing it back: one new row version per stream, the move of its revision', async () => {
+  /** One call of each append function: the arrays one the store calls, and the JSON one kept for older releases. */
+  const appendFunctions = {
+    ledger_append_any_arrays: (client: Client, rows: { event_id: string; stream_id: string; event_type: string; data: unknown; metadata: unknown }[], streams: string[]) =>
+      client.query<{ kind: string; id: string; revision: string }>(
+        'SELECT kind, id, revision::text AS revision FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[], $6::text[])',
+        [
+          binaryUuidArray(rows.map((row) => row.event_id)),
+          binaryTextArray(TEXT_OID, rows.map((row) => row.stream_id)),
+          binaryTextArray(TEXT_OID, rows.map((row) => row.event_type)),
+          binaryTextArray(JSON_OID, rows.map((row) => JSON.stringify(row.data))),
+          binaryTextArray(JSON_OID, rows.map((row) => JSON.stringify(row.metadata))),
+          [...streams].sort(),
+        ],
+      ),
+    ledger_append_any: (client: Client, rows: { event_id: string; stream_id: string; event_type: string; data: unknown; metadata: unknown }[], streams: string[]) =>
+      client.query<{ kind: string; id: string; revision: string }>('SELECT kind, id, revision::text AS revision FROM ledger_append_any($1::json, $2::text[])', [
+        JSON.stringify(rows),
+        [...streams].sort(),
+      ]),
+  };
+
+  it.each(Object.keys(appendFunctions) as (keyof typeof appendFunctions)[])('%s locks each stream of a batch without writing it back: one new row version per stream, the move of its revision', async (name) => {
     // The lock was an upsert whose DO UPDATE rewrote every existing stream row unchanged, then the insert moved it
     // again: two versions per stream and batch. DO UPDATE ... WHERE false locks the row and writes nothing.
     const database = await createTestDatabase();
@@ -229,10 +251,7 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
     const fresh = Array.from({ length: 5 }, (_, index) => `fresh-${index}`);
     const call = (client: Client, streams: string[]) => {
       const batch = streams.flatMap((streamId) => [event(), event()].map((e) => ({ event_id: e.eventId, stream_id: streamId, event_type: e.eventType, data: e.data, metadata: e.metadata })));
-      return client.query<{ kind: string; id: string; revision: string }>('SELECT kind, id, revision::text AS revision FROM ledger_append_any($1::json, $2::text[])', [
-        JSON.stringify(batch),
-        [...streams].sort(),
-      ]);
+      return appendFunctions[name](client, batch, streams);
     };
     try {
       // From the other session: the writer's counts below are its transaction's alone.

@@ -3,16 +3,17 @@ import { EVENTS_CHANNEL } from '../postgres/postgres-append';
 import { POSITION_TRANSACTION_SHIFT } from '../postgres/postgres-rows';
 
 /**
- * The function's body after the stream locks (the insert, the notification): shared with
- * AppendLocksWithoutRewriting1733300000000, which changed only how streams are locked.
+ * The function's body after the stream locks (the insert, the notification), reading the batch from `rowsQuery`:
+ * rows of (event_id uuid, stream_id text, event_type text, data json, metadata json, ordinal), in batch order.
+ * Shared with AppendLocksWithoutRewriting1733300000000 (which changed only how streams are locked) and
+ * AppendTakesArrays1733500000000 (which reads the batch from arrays). The text this gives for the JSON batch must
+ * never change: migrations that ran keep the function they made.
  */
-export const APPEND_ANY_AFTER_LOCKS_SQL = `  -- Drops the ids already stored and the repeats inside the batch (first occurrence wins), numbers the rest per
+export const appendAnyAfterLocksSql = (rowsQuery: string): string => `  -- Drops the ids already stored and the repeats inside the batch (first occurrence wins), numbers the rest per
   -- stream after the locked revision and per transaction in batch order, inserts them and moves each stream once.
   RETURN QUERY
     WITH rows AS (
-      SELECT * FROM ROWS FROM (json_to_recordset(batch)
-                    AS (event_id uuid, stream_id text, event_type text, data json, metadata json))
-           WITH ORDINALITY AS t(event_id, stream_id, event_type, data, metadata, ordinal)
+      ${rowsQuery}
     ), fresh AS (
       SELECT DISTINCT ON (r.event_id) r.* FROM rows AS r
       WHERE NOT EXISTS (SELECT 1 FROM ledger_events AS e WHERE e.event_id = r.event_id)
@@ -39,6 +40,13 @@ export const APPEND_ANY_AFTER_LOCKS_SQL = `  -- Drops the ids already stored and
   END IF;
 END
 $function$`;
+
+/** The batch bound as one JSON array. */
+const JSON_BATCH_ROWS = `SELECT * FROM ROWS FROM (json_to_recordset(batch)
+                    AS (event_id uuid, stream_id text, event_type text, data json, metadata json))
+           WITH ORDINALITY AS t(event_id, stream_id, event_type, data, metadata, ordinal)`;
+
+export const APPEND_ANY_AFTER_LOCKS_SQL = appendAnyAfterLocksSql(JSON_BATCH_ROWS);
 
 /**
  * `ledger_append_any(batch, stream_ids)`: the append of a batch whose requests all expect `any`, as one statement

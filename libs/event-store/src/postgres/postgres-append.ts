@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { binaryTextArray, binaryUuidArray, JSON_OID, TEXT_OID } from './binary-arrays';
 import { MAX_EVENTS_PER_TRANSACTION, POSITION_TRANSACTION_SHIFT } from './postgres-rows';
 import { WrongExpectedRevisionError, type AppendOutcome, type AppendRequest, type ExpectedRevision } from '../event-store.port';
 
@@ -133,33 +134,40 @@ function isUnconditional(requests: readonly AppendRequest[]): boolean {
   return events <= MAX_EVENTS_PER_TRANSACTION;
 }
 
-/** Keys are the names `json_to_recordset` reads; the revision is PostgreSQL's to number. */
-interface UnnumberedRow {
-  event_id: string;
-  stream_id: string;
-  event_type: string;
-  data: unknown;
-  metadata: unknown;
-}
-
 /**
- * The one-round-trip append: one call of `ledger_append_any` (migration AppendFunction1733000000000), the batch bound
- * as a parameter, the statement its own transaction. The function locks the streams, then, in statements of its own
- * (fresh snapshots, taken once the locks are held), drops stored and repeated ids, numbers and inserts the rest, moves
- * the stream revisions and notifies. Its JSON is built once, before any lock is taken, and serves every retry. The
- * outcomes are then read from the locked revisions and the inserted rows, as the two-round-trip path would have
- * reported them.
+ * The one-round-trip append: one call of `ledger_append_any_arrays` (migration AppendTakesArrays1733500000000), the
+ * batch bound as five arrays in PostgreSQL's binary format, the statement its own transaction. The function locks the
+ * streams, then, in statements of its own (fresh snapshots, taken once the locks are held), drops stored and repeated
+ * ids, numbers and inserts the rest, moves the stream revisions and notifies. The arrays are built once, before any
+ * lock is taken, and serve every retry. The outcomes are then read from the locked revisions and the inserted rows,
+ * as the two-round-trip path would have reported them.
  */
 function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
-  const rows: UnnumberedRow[] = [];
+  const eventIds: string[] = [];
+  const streamIds: string[] = [];
+  const eventTypes: string[] = [];
+  const bodies: string[] = [];
+  const metadatas: string[] = [];
   for (const request of requests) {
     for (const event of request.events) {
-      rows.push({ event_id: event.eventId, stream_id: request.streamId, event_type: event.eventType, data: event.data ?? null, metadata: event.metadata ?? {} });
+      eventIds.push(event.eventId);
+      streamIds.push(request.streamId);
+      eventTypes.push(event.eventType);
+      bodies.push(JSON.stringify(event.data ?? null));
+      metadatas.push(JSON.stringify(event.metadata ?? {}));
     }
   }
   const call = {
-    text: 'SELECT kind, id, revision::text AS revision, event_position::text AS position FROM ledger_append_any($1::json, $2::text[])',
-    values: [JSON.stringify(rows), [...new Set(requests.map((request) => request.streamId))].sort()],
+    text: `SELECT kind, id, revision::text AS revision, event_position::text AS position
+             FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[], $6::text[])`,
+    values: [
+      binaryUuidArray(eventIds),
+      binaryTextArray(TEXT_OID, streamIds),
+      binaryTextArray(TEXT_OID, eventTypes),
+      binaryTextArray(JSON_OID, bodies),
+      binaryTextArray(JSON_OID, metadatas),
+      [...new Set(requests.map((request) => request.streamId))].sort(),
+    ],
   };
   return async (client, hooks) => {
     let result: { rows: { kind: string; id: string; revision: string; position: string | null }[] };

@@ -1,0 +1,92 @@
+/**
+ * One-dimensional arrays in PostgreSQL's binary wire format (what `array_recv` reads), for parameters node-postgres
+ * sends as they are: it binds a Buffer in binary format. The server then takes each element as its bytes, with no
+ * array literal or JSON to lex; `json` elements are still validated once (`json_recv`).
+ *
+ * Layout: dimensions, has-null flag, element type oid, then the dimension's length and lower bound (1); then each
+ * element as its byte length (-1 for NULL) and its bytes. All integers big-endian.
+ */
+export const TEXT_OID = 25;
+export const JSON_OID = 114;
+export const UUID_OID = 2950;
+
+function header(buffer: Buffer, elementOid: number, length: number, hasNull: boolean): number {
+  if (length === 0) {
+    // An empty array has no dimensions.
+    buffer.writeInt32BE(0, 0);
+    buffer.writeInt32BE(0, 4);
+    buffer.writeUInt32BE(elementOid, 8);
+    return 12;
+  }
+  buffer.writeInt32BE(1, 0);
+  buffer.writeInt32BE(hasNull ? 1 : 0, 4);
+  buffer.writeUInt32BE(elementOid, 8);
+  buffer.writeInt32BE(length, 12);
+  buffer.writeInt32BE(1, 16);
+  return 20;
+}
+
+/**
+ * An array of a type whose binary form is its UTF-8 text (`text`, `json`); null elements are SQL NULLs. Written in
+ * one pass into room for the worst case (three UTF-8 bytes per UTF-16 unit), each length filled in after its text.
+ */
+export function binaryTextArray(elementOid: number, values: readonly (string | null)[]): Buffer {
+  let room = values.length === 0 ? 12 : 20;
+  let hasNull = false;
+  for (const value of values) {
+    if (value === null) hasNull = true;
+    room += 4 + (value === null ? 0 : value.length * 3);
+  }
+  const buffer = Buffer.allocUnsafe(room);
+  let offset = header(buffer, elementOid, values.length, hasNull);
+  for (const value of values) {
+    if (value === null) {
+      buffer.writeInt32BE(-1, offset);
+      offset += 4;
+      continue;
+    }
+    const length = value.length === 0 ? 0 : buffer.write(value, offset + 4, 'utf8');
+    buffer.writeInt32BE(length, offset);
+    offset += 4 + length;
+  }
+  return buffer.subarray(0, offset);
+}
+
+/** Hex digit values by character code; -1 for anything else. */
+const HEX_DIGITS = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  HEX_DIGITS[digit.toString(16).charCodeAt(0)] = digit;
+  HEX_DIGITS[digit.toString(16).toUpperCase().charCodeAt(0)] = digit;
+}
+
+/** The 16 bytes of `id` (8-4-4-4-12 hex digits, or 32 without hyphens, either case) at `offset`; false if not a UUID. */
+function writeUuid(id: string, buffer: Buffer, offset: number): boolean {
+  const hyphenated = id.length === 36;
+  if (!hyphenated && id.length !== 32) return false;
+  if (hyphenated && (id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45)) return false;
+  let at = offset;
+  // The groups have even lengths, so a pair of digits never spans a hyphen.
+  for (let index = 0; index < id.length; index += 2) {
+    if (hyphenated && (index === 8 || index === 13 || index === 18 || index === 23)) index += 1;
+    const high = HEX_DIGITS[id.charCodeAt(index)] ?? -1;
+    const low = HEX_DIGITS[id.charCodeAt(index + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    buffer[at++] = (high << 4) | low;
+  }
+  return true;
+}
+
+/**
+ * A `uuid[]`: each id as its 16 bytes. Ids are taken as PostgreSQL prints them, with or without hyphens, in either
+ * case; anything else is refused here, before a round trip, as PostgreSQL would refuse it.
+ */
+export function binaryUuidArray(ids: readonly string[]): Buffer {
+  const buffer = Buffer.allocUnsafe((ids.length === 0 ? 12 : 20) + ids.length * 20);
+  let offset = header(buffer, UUID_OID, ids.length, false);
+  for (const id of ids) {
+    buffer.writeInt32BE(16, offset);
+    if (!writeUuid(id, buffer, offset + 4)) throw new TypeError(`event id ${JSON.stringify(id)} is not a UUID`);
+    offset += 20;
+  }
+  return buffer;
+}
