@@ -11,7 +11,7 @@ import {
   type AppendOutcome,
   type AppendRequest,
 } from '@ledger/event-store';
-import { binaryTextArray, binaryUuidArray, JSON_OID, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
+import { binaryTextArray, binaryUuidArray, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract } from './event-store-contract';
 
@@ -221,13 +221,13 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
   const appendFunctions = {
     ledger_append_any_arrays: (client: Client, rows: { event_id: string; stream_id: string; event_type: string; data: unknown; metadata: unknown }[], streams: string[]) =>
       client.query<{ kind: string; id: string; revision: string }>(
-        'SELECT kind, id, revision::text AS revision FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[], $6::text[])',
+        'SELECT kind, id, revision::text AS revision FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json, $5::json, $6::text[])',
         [
           binaryUuidArray(rows.map((row) => row.event_id)),
           binaryTextArray(TEXT_OID, rows.map((row) => row.stream_id)),
           binaryTextArray(TEXT_OID, rows.map((row) => row.event_type)),
-          binaryTextArray(JSON_OID, rows.map((row) => JSON.stringify(row.data))),
-          binaryTextArray(JSON_OID, rows.map((row) => JSON.stringify(row.metadata))),
+          JSON.stringify(rows.map((row) => row.data)),
+          JSON.stringify(rows.map((row) => row.metadata)),
           [...streams].sort(),
         ],
       ),

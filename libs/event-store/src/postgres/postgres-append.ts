@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { binaryTextArray, binaryUuidArray, JSON_OID, TEXT_OID } from './binary-arrays';
+import { binaryTextArray, binaryUuidArray, TEXT_OID } from './binary-arrays';
 import { MAX_EVENTS_PER_TRANSACTION, POSITION_TRANSACTION_SHIFT } from './postgres-rows';
 import { WrongExpectedRevisionError, type AppendOutcome, type AppendRequest, type ExpectedRevision } from '../event-store.port';
 
@@ -135,37 +135,38 @@ function isUnconditional(requests: readonly AppendRequest[]): boolean {
 }
 
 /**
- * The one-round-trip append: one call of `ledger_append_any_arrays` (migration AppendTakesArrays1733500000000), the
- * batch bound as five arrays in PostgreSQL's binary format, the statement its own transaction. The function locks the
- * streams, then, in statements of its own (fresh snapshots, taken once the locks are held), drops stored and repeated
- * ids, numbers and inserts the rest, moves the stream revisions and notifies. The arrays are built once, before any
- * lock is taken, and serve every retry. The outcomes are then read from the locked revisions and the inserted rows,
- * as the two-round-trip path would have reported them.
+ * The one-round-trip append: one call of `ledger_append_any_arrays` (migration AppendTakesArrays1733500000000): the
+ * ids, streams and types bound as arrays in PostgreSQL's binary format, the bodies and the metadata each as one JSON
+ * array; the statement is its own transaction. The function locks the streams, then, in statements of its own (fresh
+ * snapshots, taken once the locks are held), drops stored and repeated ids, numbers and inserts the rest, moves the
+ * stream revisions and notifies. The parameters are built once, before any lock is taken, and serve every retry. The
+ * outcomes are then read from the locked revisions and the inserted rows, as the two-round-trip path would have
+ * reported them.
  */
 function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
   const eventIds: string[] = [];
   const streamIds: string[] = [];
   const eventTypes: string[] = [];
-  const bodies: string[] = [];
-  const metadatas: string[] = [];
+  const bodies: unknown[] = [];
+  const metadatas: unknown[] = [];
   for (const request of requests) {
     for (const event of request.events) {
       eventIds.push(event.eventId);
       streamIds.push(request.streamId);
       eventTypes.push(event.eventType);
-      bodies.push(JSON.stringify(event.data ?? null));
-      metadatas.push(JSON.stringify(event.metadata ?? {}));
+      bodies.push(event.data ?? null);
+      metadatas.push(event.metadata ?? {});
     }
   }
   const call = {
     text: `SELECT kind, id, revision::text AS revision, event_position::text AS position
-             FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[], $6::text[])`,
+             FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json, $5::json, $6::text[])`,
     values: [
       binaryUuidArray(eventIds),
       binaryTextArray(TEXT_OID, streamIds),
       binaryTextArray(TEXT_OID, eventTypes),
-      binaryTextArray(JSON_OID, bodies),
-      binaryTextArray(JSON_OID, metadatas),
+      JSON.stringify(bodies),
+      JSON.stringify(metadatas),
       [...new Set(requests.map((request) => request.streamId))].sort(),
     ],
   };
