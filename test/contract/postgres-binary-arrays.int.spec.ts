@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryTextArray, binaryUuidArray, JSON_OID, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
+import { binaryTextArray, binaryUuidArray, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('arrays in PostgreSQL binary format, as the append binds them', () => {
@@ -23,13 +23,6 @@ describe('arrays in PostgreSQL binary format, as the append binds them', () => {
   it('text: any characters, empty strings and NULLs come back as sent', async () => {
     const values = ['interaction-1', '', 'ünïcødé 😀 "quoted" \\ back, {braces}', null, 'x'.repeat(70_000)];
     expect(await echo('text[]', binaryTextArray(TEXT_OID, values))).toEqual({ items: values, n: 5 });
-  });
-
-  it('json: each body stored as its text, validated', async () => {
-    const bodies = [JSON.stringify({ b: 1, a: ['é', null] }), 'null', JSON.stringify('text')];
-    const row = (await client.query<{ texts: string[] }>('SELECT array(SELECT x::text FROM unnest($1::json[]) AS x) AS texts', [binaryTextArray(JSON_OID, bodies)])).rows[0];
-    expect(row?.texts).toEqual(bodies);
-    await expect(client.query('SELECT $1::json[]', [binaryTextArray(JSON_OID, ['{"a":'])])).rejects.toThrow(/invalid input syntax for type json/);
   });
 
   it('uuid: with and without hyphens, in any case; anything else is refused before it is sent', async () => {

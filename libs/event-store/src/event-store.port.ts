@@ -97,10 +97,10 @@ export interface EventStore {
   headPosition(): Promise<bigint | null>;
   /**
    * Resolves once the store has answered one small read. Rejects with EventStoreUnavailableError when it has not
-   * within `timeoutMs`, or with the store's own refusal (EventStoreAccessDeniedError). A read that did not answer
-   * is given up (EventStoreDB: its gRPC call cancelled) or shared by the pings after it until it ends (PostgreSQL), so a
-   * hung store never has pings piling up on it. Readiness probes call it: it costs the
-   * same however the store's tail looks (`headPosition` on EventStoreDB pages past the server's own events).
+   * within `timeoutMs`, or with the store's own refusal (EventStoreAccessDeniedError). A read that did not answer is
+   * given up (EventStoreDB: its gRPC call cancelled) or shared by the pings after it until it ends (PostgreSQL), so a
+   * hung store never has pings piling up on it. Readiness probes call it: it costs the same however the store's tail
+   * looks (`headPosition` on EventStoreDB pages past the server's own events).
    */
   ping(timeoutMs: number): Promise<void>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;

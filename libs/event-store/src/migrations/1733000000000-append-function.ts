@@ -6,7 +6,7 @@ import { POSITION_TRANSACTION_SHIFT } from '../postgres/postgres-rows';
  * The function's body after the stream locks (the insert, the notification), reading the batch from `rowsQuery`:
  * rows of (event_id uuid, stream_id text, event_type text, data json, metadata json, ordinal), in batch order.
  * Shared with AppendLocksWithoutRewriting1733300000000 (which changed only how streams are locked) and
- * AppendTakesArrays1733500000000 (which reads the batch from arrays). The text this gives for the JSON batch must
+ * AppendTakesArrays1733500000000 (which reads the batch from columns). The text this gives for the JSON batch must
  * never change: migrations that ran keep the function they made.
  */
 export const appendAnyAfterLocksSql = (rowsQuery: string): string => `  -- Drops the ids already stored and the repeats inside the batch (first occurrence wins), numbers the rest per

@@ -1,13 +1,12 @@
 /**
  * One-dimensional arrays in PostgreSQL's binary wire format (what `array_recv` reads), for parameters node-postgres
  * sends as they are: it binds a Buffer in binary format. The server then takes each element as its bytes, with no
- * array literal or JSON to lex; `json` elements are still validated once (`json_recv`).
+ * array literal to lex.
  *
  * Layout: dimensions, has-null flag, element type oid, then the dimension's length and lower bound (1); then each
  * element as its byte length (-1 for NULL) and its bytes. All integers big-endian.
  */
 export const TEXT_OID = 25;
-export const JSON_OID = 114;
 export const UUID_OID = 2950;
 
 function header(buffer: Buffer, elementOid: number, length: number, hasNull: boolean): number {
@@ -26,11 +25,7 @@ function header(buffer: Buffer, elementOid: number, length: number, hasNull: boo
   return 20;
 }
 
-/**
- * An array of a type whose binary form is its UTF-8 text (`text`, `json`); null elements are SQL NULLs. Sized exactly
- * (a batch's bodies are hundreds of kilobytes; room for the worst case, three bytes per UTF-16 unit, would triple what
- * every commit holds until it is collected).
- */
+/** An array of a type whose binary form is its UTF-8 text (`text`); null elements are SQL NULLs. */
 export function binaryTextArray(elementOid: number, values: readonly (string | null)[]): Buffer {
   const lengths = new Int32Array(values.length);
   let size = values.length === 0 ? 12 : 20;
