@@ -1,4 +1,5 @@
 export * from './event-store.port';
+export * from './event-store.errors';
 export * from './embedded/embedded-postgres';
 export * from './migrations';
 export * from './postgres/postgres-event-store';
@@ -7,4 +8,3 @@ export { POSITION_TRANSACTION_SHIFT } from './postgres/postgres-rows';
 export * from './group-commit-appender';
 // EventStoreDB adapter (EVENTSTORE_URL)
 export * from './esdb/esdb-event-store';
-export * from './esdb/store-errors';

@@ -15,7 +15,8 @@ import {
   type ExpectedRevision,
 } from '../event-store.port';
 import { approximateSize, toEventData } from './esdb-events';
-import { EventStoreUnavailableError, toStoreError } from './store-errors';
+import { EventStoreUnavailableError } from '../event-store.errors';
+import { toStoreError } from './store-errors';
 
 export interface AppendSettings {
   /** Newest events of a stream checked for ids already stored (EventStoreDB's own dedupe is in memory only). */

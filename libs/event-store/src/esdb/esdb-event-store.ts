@@ -1,3 +1,4 @@
+import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import {
   BACKWARDS,
   END,
@@ -23,7 +24,8 @@ import type {
 import { appendRequest, appendRequests, type AppendSettings } from './esdb-append';
 import { isSystemStream, matchesFilter, toEsdbPosition, toRecordedEvent } from './esdb-events';
 import { EsdbAllSubscription } from './esdb-subscription';
-import { EventStoreAccessDeniedError, EventStoreUnavailableError, toStoreError } from './store-errors';
+import { EventStoreAccessDeniedError, EventStoreUnavailableError } from '../event-store.errors';
+import { toStoreError } from './store-errors';
 
 export interface EsdbEventStoreOptions {
   /** `esdb://host:2113?tls=false`, `esdb+discover://…`; TLS and credentials come from the connection string. */
@@ -144,35 +146,26 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * One event of `$all`, the server's own included. The client gives reads no deadline (its streams run without
-   * one, whatever `deadline` says), so the read is cancelled here at the timeout: the server sees the call end.
+   * one, whatever `deadline` says), so the timeout cancels the read: the server sees the call end.
    */
   async ping(timeoutMs: number): Promise<void> {
-    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
-    const answered = (async () => {
-      for await (const _ of read as AsyncIterable<AllStreamResolvedEvent>) break;
-    })();
-    answered.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
     try {
-      await Promise.race([
-        answered,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => {
-            timedOut = true;
-            reject(new EventStoreUnavailableError(`EventStoreDB did not answer a read within ${timeoutMs} ms`));
-          }, timeoutMs);
-        }),
-      ]);
+      await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(async ({ signal }) => {
+        const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
+        // Cancelling ends the gRPC call; destroying the stream then settles the loop below.
+        const cancel = () => void read.cancel().finally(() => read.destroy());
+        signal.addEventListener('abort', cancel, { once: true });
+        try {
+          for await (const _ of read as AsyncIterable<AllStreamResolvedEvent>) break;
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      });
     } catch (error) {
-      if (error instanceof EventStoreUnavailableError) throw error;
+      if (error instanceof TaskCancelledError) throw new EventStoreUnavailableError(`EventStoreDB did not answer a read within ${timeoutMs} ms`);
       const mapped = toStoreError(error, '$all');
       if (mapped instanceof EventStoreUnavailableError || mapped instanceof EventStoreAccessDeniedError) throw mapped;
       throw new EventStoreUnavailableError(`EventStoreDB did not answer a read: ${mapped instanceof Error ? mapped.message : String(mapped)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-      // Cancelling ends the gRPC call; destroying the stream then settles the loop above.
-      if (timedOut) void read.cancel().finally(() => read.destroy());
     }
   }
 

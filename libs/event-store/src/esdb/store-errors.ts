@@ -1,37 +1,7 @@
 import { ErrorType, isCommandError } from '@eventstore/db-client';
+import { EventStoreAccessDeniedError, EventStoreUnavailableError, StreamDeletedError } from '../event-store.errors';
 
-/**
- * Failures of the store other than a wrong expected revision, typed so callers can tell them apart without knowing
- * the adapter: ingest answers 503 to all of them; an operator reads the code. (Candidates for the port itself.)
- */
-
-/** The store cannot be reached or did not answer in time: retry later. Nothing was acknowledged. */
-export class EventStoreUnavailableError extends Error {
-  readonly code = 'STORE.UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EventStoreUnavailableError';
-  }
-}
-
-/** The stream was hard-deleted (tombstoned): it can never be read or appended to again. */
-export class StreamDeletedError extends Error {
-  readonly code = 'STORE.STREAM_DELETED';
-  constructor(readonly streamId: string) {
-    super(`stream ${streamId} is deleted`);
-    this.name = 'StreamDeletedError';
-  }
-}
-
-/** The store's access control refused the operation (wrong or missing credentials in EVENTSTORE_URL). */
-export class EventStoreAccessDeniedError extends Error {
-  readonly code = 'STORE.ACCESS_DENIED';
-  constructor(readonly streamId: string) {
-    super(`access to ${streamId} denied by the event store`);
-    this.name = 'EventStoreAccessDeniedError';
-  }
-}
-
+/** The client's error types that mean the server is unreachable or did not answer: the port's unavailable. */
 const UNAVAILABLE_TYPES = new Set<string>([
   ErrorType.UNAVAILABLE,
   ErrorType.CANCELLED,

@@ -1,3 +1,4 @@
+import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import { Pool } from 'pg';
 import {
   WrongExpectedRevisionError,
@@ -12,7 +13,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../event-store.port';
-import { EventStoreUnavailableError } from '../esdb/store-errors';
+import { EventStoreUnavailableError } from '../event-store.errors';
 import { appendInOneTransaction } from './postgres-append';
 import { PostgresAppendNotifier } from './postgres-notifier';
 import { EVENT_COLUMNS, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
@@ -109,26 +110,16 @@ export class PostgresEventStore implements EventStore {
    * still out wait on that one: a hung server never has more than one of ours waiting on it.
    */
   async ping(timeoutMs: number): Promise<void> {
-    if (!this.pendingPing) {
-      const pending = this.pool.query('SELECT 1').then(() => undefined);
-      this.pendingPing = pending;
-      pending.then(
-        () => void (this.pendingPing = null),
-        () => void (this.pendingPing = null),
-      );
-    }
-    let timer: NodeJS.Timeout | undefined;
+    this.pendingPing ??= this.pool
+      .query('SELECT 1')
+      .then(() => undefined)
+      .finally(() => void (this.pendingPing = null));
+    const pending = this.pendingPing;
     try {
-      await Promise.race([
-        this.pendingPing,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => pending);
     } catch (error) {
-      throw new EventStoreUnavailableError(`PostgreSQL event store: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
+      const reason = error instanceof TaskCancelledError ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+      throw new EventStoreUnavailableError(`PostgreSQL event store: ${reason}`, { cause: error });
     }
   }
 
