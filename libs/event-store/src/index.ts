@@ -5,6 +5,5 @@ export * from './migrations';
 export * from './postgres/postgres-event-store';
 export { appendInOneTransaction, sqlLiteral, type AppendHooks } from './postgres/postgres-append';
 export { POSITION_TRANSACTION_SHIFT } from './postgres/postgres-rows';
-export * from './group-commit-appender';
 // EventStoreDB adapter (EVENTSTORE_URL)
 export * from './esdb/esdb-event-store';
