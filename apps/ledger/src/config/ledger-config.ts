@@ -66,7 +66,9 @@ const environmentSchema = z.object({
   INGEST_TOPICS: z.string().optional().transform(commaList),
   INGEST_MAX_BODY_BYTES: boundedInteger('INGEST_MAX_BODY_BYTES', 1024, 512 * MIB, 5 * MIB),
   INGEST_MAX_ITEMS: boundedInteger('INGEST_MAX_ITEMS', 1, 1_000_000, 10_000),
-  INGEST_MAX_EVENTS_PER_COMMIT: boundedInteger('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 5_000),
+  // Small enough that one commit never takes every waiting request: while it is written, the service parses the
+  // next ones. At 5,000, 16 clients' requests went into one commit and the service and PostgreSQL took turns.
+  INGEST_MAX_EVENTS_PER_COMMIT: boundedInteger('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 400),
   PROJECTOR_BATCH_SIZE: optionalBoundedInteger('PROJECTOR_BATCH_SIZE', 100, 200_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Webhook signatures, API keys, watermarks (issue 5): see ingest/ingest-protection-config.ts.
