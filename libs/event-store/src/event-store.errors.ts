@@ -1,6 +1,7 @@
 /**
- * Failures of the store other than a wrong expected revision, typed so callers can tell them apart without knowing
- * the adapter: ingest answers 503 to all of them; an operator reads the code. (A wrong expected revision is the port's WrongExpectedRevisionError.)
+ * Failures of the store other than a wrong expected revision (the port's WrongExpectedRevisionError), typed so
+ * callers can tell them apart without knowing the adapter: ingest answers 503 to all of them; an operator reads the
+ * code.
  */
 
 /** The store cannot be reached or did not answer in time: retry later. Nothing was acknowledged. */

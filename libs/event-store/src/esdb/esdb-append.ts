@@ -14,8 +14,8 @@ import {
   type EventToAppend,
   type ExpectedRevision,
 } from '../event-store.port';
-import { approximateSize, toEventData } from './esdb-events';
 import { EventStoreUnavailableError } from '../event-store.errors';
+import { approximateSize, toEventData } from './esdb-events';
 import { toStoreError } from './store-errors';
 
 export interface AppendSettings {

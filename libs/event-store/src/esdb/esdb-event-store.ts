@@ -21,10 +21,10 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { EventStoreAccessDeniedError, EventStoreUnavailableError } from '../event-store.errors';
 import { appendRequest, appendRequests, type AppendSettings } from './esdb-append';
 import { isSystemStream, matchesFilter, toEsdbPosition, toRecordedEvent } from './esdb-events';
 import { EsdbAllSubscription } from './esdb-subscription';
-import { EventStoreAccessDeniedError, EventStoreUnavailableError } from '../event-store.errors';
 import { toStoreError } from './store-errors';
 
 export interface EsdbEventStoreOptions {
