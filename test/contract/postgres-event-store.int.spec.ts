@@ -11,7 +11,7 @@ import {
   type AppendOutcome,
   type AppendRequest,
 } from '@ledger/event-store';
-import { binaryTextArray, binaryUuidArray, TEXT_OID } from '../../libs/event-store/src/postgres/binary-arrays';
+import { binaryTextArray, binaryUuidArray } from '../../libs/event-store/src/postgres/binary-arrays';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract } from './event-store-contract';
 
@@ -224,8 +224,8 @@ describe('PostgreSQL store: the one-round-trip append of unconditional batches',
         'SELECT kind, id, revision::text AS revision FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json, $5::json, $6::text[])',
         [
           binaryUuidArray(rows.map((row) => row.event_id)),
-          binaryTextArray(TEXT_OID, rows.map((row) => row.stream_id)),
-          binaryTextArray(TEXT_OID, rows.map((row) => row.event_type)),
+          binaryTextArray(rows.map((row) => row.stream_id)),
+          binaryTextArray(rows.map((row) => row.event_type)),
           JSON.stringify(rows.map((row) => row.data)),
           JSON.stringify(rows.map((row) => row.metadata)),
           [...streams].sort(),

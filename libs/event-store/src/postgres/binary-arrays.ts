@@ -6,8 +6,8 @@
  * Layout: dimensions, has-null flag, element type oid, then the dimension's length and lower bound (1); then each
  * element as its byte length (-1 for NULL) and its bytes. All integers big-endian.
  */
-export const TEXT_OID = 25;
-export const UUID_OID = 2950;
+const TEXT_OID = 25;
+const UUID_OID = 2950;
 
 function header(buffer: Buffer, elementOid: number, length: number, hasNull: boolean): number {
   if (length === 0) {
@@ -25,8 +25,8 @@ function header(buffer: Buffer, elementOid: number, length: number, hasNull: boo
   return 20;
 }
 
-/** An array of a type whose binary form is its UTF-8 text (`text`); null elements are SQL NULLs. */
-export function binaryTextArray(elementOid: number, values: readonly (string | null)[]): Buffer {
+/** A `text[]`: each element's binary form is its UTF-8 bytes; null elements are SQL NULLs. */
+export function binaryTextArray(values: readonly (string | null)[]): Buffer {
   const lengths = new Int32Array(values.length);
   let size = values.length === 0 ? 12 : 20;
   let hasNull = false;
@@ -38,7 +38,7 @@ export function binaryTextArray(elementOid: number, values: readonly (string | n
     size += 4 + Math.max(length, 0);
   }
   const buffer = Buffer.allocUnsafe(size);
-  let offset = header(buffer, elementOid, values.length, hasNull);
+  let offset = header(buffer, TEXT_OID, values.length, hasNull);
   for (let index = 0; index < values.length; index++) {
     const length = lengths[index] as number;
     buffer.writeInt32BE(length, offset);

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { binaryTextArray, binaryUuidArray, TEXT_OID } from './binary-arrays';
+import { binaryTextArray, binaryUuidArray } from './binary-arrays';
 import { MAX_EVENTS_PER_TRANSACTION, POSITION_TRANSACTION_SHIFT } from './postgres-rows';
 import { WrongExpectedRevisionError, type AppendOutcome, type AppendRequest, type ExpectedRevision } from '../event-store.port';
 
@@ -163,8 +163,8 @@ function unconditionalAppend(requests: AppendRequest[]): AppendOnce {
              FROM ledger_append_any_arrays($1::uuid[], $2::text[], $3::text[], $4::json, $5::json, $6::text[])`,
     values: [
       binaryUuidArray(eventIds),
-      binaryTextArray(TEXT_OID, streamIds),
-      binaryTextArray(TEXT_OID, eventTypes),
+      binaryTextArray(streamIds),
+      binaryTextArray(eventTypes),
       JSON.stringify(bodies),
       JSON.stringify(metadatas),
       [...new Set(requests.map((request) => request.streamId))].sort(),
