@@ -36,7 +36,9 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
     for (let run = 0; run < plan.ingestRuns; run++) {
       const part = batched.slice(run * perRun, (run + 1) * perRun);
       const bodies = ingestBodies(part, plan.batchSize);
+      const cpuBefore = ctx.cpu.snapshot();
       const result = await post(bodies, plan.ingestConnections);
+      const cpu = ctx.cpu.split(cpuBefore, ctx.cpu.snapshot());
       if (result.failures > 0) ctx.notes.push(`ingest run ${run + 1}: ${result.failures} request(s) not answered 202: ${JSON.stringify(result.statusCodes)}`);
       failedRequests += result.failures;
       // Only acknowledged events count: a request answered 503 stored nothing.
@@ -44,7 +46,7 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
       const eps = (acknowledged / result.wallMs) * 1000;
       record(ctx, 'ingest_eps', eps);
       record(ctx, 'ingest_batch_p99_ms', result.p99Ms);
-      log(`  batched run ${run + 1}: ${part.length} events in ${bodies.length} requests, ${Math.round(eps)} events/s, p99 ${result.p99Ms} ms, RSS ${Math.round(peakSampled)} MiB`);
+      log(`  batched run ${run + 1}: ${part.length} events in ${bodies.length} requests, ${Math.round(eps)} events/s, p99 ${result.p99Ms} ms, RSS ${Math.round(peakSampled)} MiB${cpu ? `, cores: bench ${cpu.bench}, service ${cpu.service}, postgres ${cpu.postgres}, other ${cpu.other}, idle ${cpu.idle}` : ''}`);
       gc();
     }
     const single = workload.deliveries.slice(workload.deliveries.length - singles);
