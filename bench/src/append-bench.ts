@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalEvent } from '@ledger/domain';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore, runMigrations, type AppendRequest } from '@ledger/event-store';
+import { EVENT_STORE_MIGRATIONS, runMigrations, type AppendRequest } from '@ledger/event-store';
+import { openEventStore, type EventStoreTarget } from './event-store-target';
 import { elapsedMs } from './stats';
 
 export interface ThroughputRun {
@@ -14,11 +15,20 @@ export interface ThroughputRun {
 
 /**
  * `appendMany` through the EventStore port, one batch per call. `writers` batches are in flight at once (1: a
- * single client waiting for each commit). The store starts empty, with its migrations applied.
+ * single client waiting for each commit). PostgreSQL: the store starts empty, in a fresh database with its
+ * migrations applied. EventStoreDB, which cannot be emptied: every stream gets a prefix of its own for this run
+ * (`runTag`), so no run appends to another's streams.
  */
-export async function appendThroughPort(databaseUrl: string, batches: readonly AppendRequest[][], writers: number): Promise<ThroughputRun> {
-  await runMigrations(databaseUrl, EVENT_STORE_MIGRATIONS);
-  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: Math.max(8, writers) });
+export async function appendThroughPort(
+  target: EventStoreTarget,
+  databaseUrl: string,
+  batches: readonly AppendRequest[][],
+  writers: number,
+  runTag: string,
+): Promise<ThroughputRun> {
+  if (target.kind === 'postgres') await runMigrations(databaseUrl, EVENT_STORE_MIGRATIONS);
+  else batches = batches.map((batch) => batch.map((request) => ({ ...request, streamId: `${runTag}-${request.streamId}` })));
+  const store = openEventStore(target, databaseUrl, { poolSize: Math.max(8, writers) });
   try {
     const events = batches.reduce((sum, batch) => sum + batch.reduce((n, request) => n + request.events.length, 0), 0);
     let next = 0;

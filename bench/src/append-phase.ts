@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { appendThroughPort, copyIntoBareTable, copyPayload, type ThroughputRun } from './append-bench';
 import { log, record, settle, type Context } from './context';
 import { appendThroughEmmett, loadEmmett } from './peer-bench';
 import { appendBatches, toCanonical } from './workload';
 
-/** append_eps (1 and 4 writers), copy_eps and emmett_append_eps: each repetition on fresh databases. */
+/**
+ * append_eps (1 and 4 writers), copy_eps and emmett_append_eps: each repetition on fresh databases. With
+ * EVENTSTORE_URL the port's appends go to EventStoreDB; COPY and Emmett stay PostgreSQL's.
+ */
 export async function appendPhase(ctx: Context): Promise<void> {
   const { plan, server } = ctx;
   const canonical = toCanonical(ctx.workload.deliveries.slice(0, plan.appendEvents));
@@ -19,10 +23,12 @@ export async function appendPhase(ctx: Context): Promise<void> {
       await server.dropDatabase(url);
     }
   };
+  // EventStoreDB keeps what earlier runs appended: this run's streams get names of their own (appendThroughPort).
+  const runTag = randomBytes(4).toString('hex');
   for (let rep = 1; rep <= plan.reps; rep++) {
-    const one = await once(`append1_${rep}`, (url) => appendThroughPort(url, batches, 1));
+    const one = await once(`append1_${rep}`, (url) => appendThroughPort(ctx.store, url, batches, 1, `bench-${runTag}-append1-${rep}`));
     record(ctx, 'append_eps', one.eps);
-    const four = await once(`append4_${rep}`, (url) => appendThroughPort(url, batches, 4));
+    const four = await once(`append4_${rep}`, (url) => appendThroughPort(ctx.store, url, batches, 4, `bench-${runTag}-append4-${rep}`));
     record(ctx, 'append_eps_4_writers', four.eps);
     const copy = await once(`copy_${rep}`, (url) => copyIntoBareTable(url, payload));
     record(ctx, 'copy_eps', copy.eps);

@@ -2,9 +2,9 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { PostgresEventStore } from '@ledger/event-store';
-import { INTERACTION_STREAM_PREFIX, InteractionProjector, interactionTables } from '@ledger/projections';
+import { InteractionProjector, interactionTables } from '@ledger/projections';
 import { log, record, settle, type Context } from './context';
+import { eventStoreTarget, interactionHead, openEventStore } from './event-store-target';
 import { elapsedMs } from './stats';
 import type { ThroughputRun } from './append-bench';
 import type { CatchUpChildReply } from './catchup-child';
@@ -12,29 +12,14 @@ import { serviceNodeFlags } from './ledger-service';
 
 const READ_MODEL_TABLES = [...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ');
 
-/** Interaction events in the store and the position of the newest: what a caught-up projector has reached. */
-export async function interactionHead(databaseUrl: string): Promise<{ events: number; position: bigint }> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ events: string; position: string | null }>(
-      `SELECT count(*) AS events, max(position) AS position FROM ledger_events WHERE stream_id LIKE $1`,
-      [`${INTERACTION_STREAM_PREFIX}%`],
-    );
-    const row = result.rows[0];
-    return { events: Number(row?.events ?? 0), position: BigInt(row?.position ?? 0) };
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * One catch-up of the interaction projector from position 0 into every read model (empty at the start): timed
  * from `start()` until it reports `live` at the store's head. Runs in this process, as the projector role would.
  */
 export async function catchUpOnce(databaseUrl: string, head: { events: number; position: bigint }): Promise<ThroughputRun> {
   await resetReadModels(databaseUrl);
-  const store = new PostgresEventStore({ connectionString: databaseUrl, pollIntervalMs: 50 });
+  // The forked process reads EVENTSTORE_URL from the environment it inherits, as the projector role does.
+  const store = openEventStore(eventStoreTarget(), databaseUrl, { pollIntervalMs: 50 });
   let failure: unknown = null;
   const projector = new InteractionProjector(store, { connectionString: databaseUrl, onError: (error) => (failure = error) });
   try {
@@ -85,7 +70,7 @@ export async function catchupPhase(ctx: Context, databaseUrl: string, profileDir
   // Right after a bulk ingest autovacuum may not have analysed ledger_events yet; without statistics the planner
   // sorts everything after the cursor on every read (see README). The figure is for a settled store.
   await analyze(databaseUrl, 'ledger_events');
-  const head = await interactionHead(databaseUrl);
+  const head = ctx.head ?? (await interactionHead(ctx.store, databaseUrl));
   ctx.figures.catchup_events = head.events;
   for (let rep = 1; rep <= ctx.plan.catchupReps; rep++) {
     const { run, peakRssMb } = await catchUpInChild(databaseUrl, head, profileDir);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { BenchServer } from './bench-server';
 import type { CpuAccounting, CpuSplit } from './cpu-accounting';
+import type { EventStoreTarget } from './event-store-target';
 import type { BenchPlan } from './plan';
 import type { Figures } from './report';
 import { median, round } from './stats';
@@ -17,7 +18,11 @@ export type Runs = Record<string, number[]>;
 export interface Context {
   plan: BenchPlan;
   server: BenchServer;
+  /** Where the events live: the PostgreSQL store (default) or EventStoreDB (`EVENTSTORE_URL`). */
+  store: EventStoreTarget;
   workload: Workload;
+  /** The store's interaction events once ingest is done (counted once: on EventStoreDB it means reading `$all`). */
+  head?: { events: number; position: bigint };
   figures: Figures;
   reasons: Record<string, string>;
   runs: Runs;

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { interactionHead } from './catchup-bench';
+import { INTERACTION_STREAM_PREFIX } from '@ledger/projections';
 import { gc, log, record, settle, type Context } from './context';
+import { assertWorkloadAbsent, interactionHead } from './event-store-target';
 import { runUndiciLoad, timeSequential } from './http-load';
 import type { LedgerService } from './ledger-service';
 import { loadGets } from './query-bench';
@@ -12,6 +13,7 @@ const INGEST_PATH = '/v1/ingest/genesys';
 /** The workload through POST /v1/ingest/genesys, batched then one event per request; RSS sampled throughout. */
 export async function ingestPhase(ctx: Context, service: LedgerService, databaseUrl: string): Promise<void> {
   const { plan, workload } = ctx;
+  await assertWorkloadAbsent(ctx.store, `${INTERACTION_STREAM_PREFIX}${workload.replaySubject.conversationId}`);
   await writeOutEarlierPhases(databaseUrl);
   let peakSampled = service.rssMb() ?? 0;
   const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, service.rssMb() ?? 0)), 100);
@@ -71,7 +73,8 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
   settle(ctx, 'ingest_single_rps');
   settle(ctx, 'ingest_single_p99_ms', 1);
   // The simulator occasionally emits two identical events (same topic and body): the ledger keeps them as one fact.
-  const head = await interactionHead(databaseUrl);
+  const head = await interactionHead(ctx.store, databaseUrl);
+  ctx.head = head;
   const simulated = workload.events + workload.replaySubject.events;
   ctx.figures.ingest_events_stored = head.events;
   ctx.figures.workload_events_simulated = simulated;

@@ -15,6 +15,8 @@ export interface LedgerService {
 
 export interface LedgerServiceOptions {
   databaseUrl: string;
+  /** The service's EVENTSTORE_URL: unset, its events go to the PostgreSQL store in `databaseUrl`. */
+  eventStoreUrl?: string;
   /** `--cpu-prof` the service; the profile lands in this folder when it stops. */
   cpuProfileDir?: string;
 }
@@ -34,11 +36,12 @@ export function serviceNodeFlags(): string[] {
 
 export async function startLedgerService(options: LedgerServiceOptions): Promise<LedgerService> {
   const env: Record<string, string> = {};
-  // The bench measures the PostgreSQL event store end to end: an EVENTSTORE_URL of the caller must not leak in.
+  // The store is the caller's choice (options.eventStoreUrl), never whatever EVENTSTORE_URL this process inherited.
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && key !== 'NODE_OPTIONS' && key !== 'EVENTSTORE_URL') env[key] = value;
   }
   Object.assign(env, { DATABASE_URL: options.databaseUrl, LEDGER_ROLES: 'api', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  if (options.eventStoreUrl) env.EVENTSTORE_URL = options.eventStoreUrl;
   const nodeArgs = [...serviceNodeFlags(), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--require', QUERY_TIMER] : [])];
   if (options.cpuProfileDir) env.BENCH_QUERY_TIMER = 'service';
   const child = spawn(process.execPath, [...nodeArgs, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,6 +11,7 @@ import { gc, loadAverage, log, type Context } from './context';
 import { CpuAccounting } from './cpu-accounting';
 import { floorPhase, ingestPhase } from './ingest-phase';
 import { startLedgerService } from './ledger-service';
+import { describeTarget, eventStoreTarget } from './event-store-target';
 import { emmettSource } from './peer-bench';
 import { installQueryTimer, queryTimingReport, resetQueryTimings } from './pg-query-timer';
 import { parsePlan } from './plan';
@@ -33,10 +34,11 @@ async function timed(ctx: Context, phase: string, work: () => Promise<void>): Pr
 
 async function main(): Promise<void> {
   const plan = parsePlan(process.argv.slice(2));
+  const store = eventStoreTarget();
   const started = Date.now();
   const figures: Figures = {};
   let postmasterPid = (): number | null => null;
-  const ctx: Omit<Context, 'server' | 'workload'> = {
+  const ctx: Omit<Context, 'server' | 'store' | 'workload'> = {
     plan, figures, reasons: {}, runs: {}, notes: [], phaseSeconds: {}, phaseLoad: {},
     cpu: new CpuAccounting(() => postmasterPid()), phaseCpu: {},
   };
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     mkdirSync(profileDir, { recursive: true });
     installQueryTimer();
   }
-  log(`${plan.mode} mode: ${plan.workloadEvents.toLocaleString('en-US')} workload events, ${plan.reps} repetitions`);
+  log(`${plan.mode} mode: ${plan.workloadEvents.toLocaleString('en-US')} workload events, ${plan.reps} repetitions, events in ${describeTarget(store)}`);
   const server = await startBenchServer(log);
   postmasterPid = () => server.postmasterPid();
   let pgVersion = '?';
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     log(`generating the workload (seed ${WORKLOAD_SEED})`);
     const workload = buildWorkload(plan.workloadEvents);
     log(`  ${workload.conversations} conversations, ${workload.events} events, ${workload.deliveries.length} deliveries in ${workload.generateMs} ms`);
-    const full: Context = { ...ctx, server, workload };
+    const full: Context = { ...ctx, server, store, workload };
     full.phaseSeconds.generate = round(workload.generateMs / 1000, 1) ?? 0;
 
     if (!plan.skip.has('append')) await timed(full, 'append: EventStore.appendMany vs COPY vs Emmett', () => appendPhase(full));
@@ -64,7 +66,11 @@ async function main(): Promise<void> {
     if (!plan.skip.has('ingest')) {
       const databaseUrl = await server.createDatabase('main');
       await runMigrations(databaseUrl, LEDGER_MIGRATIONS);
-      const serviceOptions = { databaseUrl, ...(plan.profile ? { cpuProfileDir: profileDir } : {}) };
+      const serviceOptions = {
+        databaseUrl,
+        ...(store.kind === 'esdb' ? { eventStoreUrl: store.url } : {}),
+        ...(plan.profile ? { cpuProfileDir: profileDir } : {}),
+      };
       // One service process for ingest, a fresh one for the queries: each --profile covers one kind of work.
       const ingestService = await startLedgerService(serviceOptions);
       ctx.cpu.servicePid = ingestService.pid;
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
       node: process.version,
       postgres: pgVersion,
       database: process.env.DATABASE_URL ? 'external (DATABASE_URL)' : 'embedded',
+      event_store: describeTarget(store),
       emmett: plan.skip.has('peer') || plan.skip.has('append') ? null : emmettSource(),
       phase_seconds: ctx.phaseSeconds,
       load_average_at_start: loadAtStart,
