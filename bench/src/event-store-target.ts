@@ -19,9 +19,14 @@ export function eventStoreTarget(env: NodeJS.ProcessEnv = process.env): EventSto
   return { kind: 'esdb', url };
 }
 
-/** What the bench's JSON says of the store: never the URL itself, which may carry credentials. */
+/**
+ * What the bench's JSON says of the store: its hosts, never the URL itself, which may carry credentials. A cluster
+ * string lists several hosts (`esdb://a:2113,b:2113`), which `URL` cannot parse.
+ */
 export function describeTarget(target: EventStoreTarget): string {
-  return target.kind === 'postgres' ? 'postgres' : `esdb (${new URL(target.url.replace(/^esdb(\+discover)?:/, 'http:')).host})`;
+  if (target.kind === 'postgres') return 'postgres';
+  const authority = target.url.replace(/^esdb(\+discover)?:\/\//, '').split(/[/?]/, 1)[0] ?? '';
+  return `esdb (${authority.slice(authority.lastIndexOf('@') + 1)})`;
 }
 
 export function openEventStore(target: EventStoreTarget, databaseUrl: string, options: { poolSize?: number; pollIntervalMs?: number } = {}): EventStore {
@@ -36,6 +41,8 @@ export async function interactionHead(
   databaseUrl: string,
   pageSize = 4096,
 ): Promise<{ events: number; position: bigint }> {
+  // Each page after the first repeats the previous page's last event: a page of one would never move on.
+  if (!Number.isInteger(pageSize) || pageSize < 2) throw new RangeError(`pageSize must be an integer of at least 2, got ${pageSize}`);
   return target.kind === 'postgres' ? postgresInteractionHead(databaseUrl) : esdbInteractionHead(target, pageSize);
 }
 

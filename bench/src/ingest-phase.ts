@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { INTERACTION_STREAM_PREFIX } from '@ledger/projections';
 import { gc, log, record, settle, type Context } from './context';
-import { assertWorkloadAbsent, interactionHead } from './event-store-target';
+import { interactionHead } from './event-store-target';
 import { runUndiciLoad, timeSequential } from './http-load';
 import type { LedgerService } from './ledger-service';
 import { loadGets } from './query-bench';
@@ -13,7 +12,6 @@ const INGEST_PATH = '/v1/ingest/genesys';
 /** The workload through POST /v1/ingest/genesys, batched then one event per request; RSS sampled throughout. */
 export async function ingestPhase(ctx: Context, service: LedgerService, databaseUrl: string): Promise<void> {
   const { plan, workload } = ctx;
-  await assertWorkloadAbsent(ctx.store, `${INTERACTION_STREAM_PREFIX}${workload.replaySubject.conversationId}`);
   await writeOutEarlierPhases(databaseUrl);
   let peakSampled = service.rssMb() ?? 0;
   const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, service.rssMb() ?? 0)), 100);

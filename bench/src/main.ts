@@ -11,7 +11,8 @@ import { gc, loadAverage, log, type Context } from './context';
 import { CpuAccounting } from './cpu-accounting';
 import { floorPhase, ingestPhase } from './ingest-phase';
 import { startLedgerService } from './ledger-service';
-import { describeTarget, eventStoreTarget } from './event-store-target';
+import { INTERACTION_STREAM_PREFIX } from '@ledger/projections';
+import { assertWorkloadAbsent, describeTarget, eventStoreTarget } from './event-store-target';
 import { emmettSource } from './peer-bench';
 import { installQueryTimer, queryTimingReport, resetQueryTimings } from './pg-query-timer';
 import { parsePlan } from './plan';
@@ -58,6 +59,13 @@ async function main(): Promise<void> {
     const workload = buildWorkload(plan.workloadEvents);
     log(`  ${workload.conversations} conversations, ${workload.events} events, ${workload.deliveries.length} deliveries in ${workload.generateMs} ms`);
     const full: Context = { ...ctx, server, store, workload };
+    // Before any phase writes: a store already holding the workload would be found out only after the append phase.
+    if (!plan.skip.has('ingest')) await assertWorkloadAbsent(store, `${INTERACTION_STREAM_PREFIX}${workload.replaySubject.conversationId}`);
+    if (store.kind === 'esdb' && !plan.skip.has('append')) {
+      full.notes.push(
+        `EventStoreDB: the append phase's ${2 * plan.reps * plan.appendEvents} events stay in $all, before the workload's; the catch-up's filtered subscription reads past them`,
+      );
+    }
     full.phaseSeconds.generate = round(workload.generateMs / 1000, 1) ?? 0;
 
     if (!plan.skip.has('append')) await timed(full, 'append: EventStore.appendMany vs COPY vs Emmett', () => appendPhase(full));

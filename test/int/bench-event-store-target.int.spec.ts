@@ -16,6 +16,8 @@ describe('the bench on EventStoreDB: which store, from EVENTSTORE_URL', () => {
 
   it('describes EventStoreDB by host only: credentials in the URL never reach the JSON line', () => {
     expect(describeTarget({ kind: 'esdb', url: 'esdb://admin:changeit@store.internal:2113?tls=true' })).toBe('esdb (store.internal:2113)');
+    expect(describeTarget({ kind: 'esdb', url: 'esdb://admin:changeit@a:2113,b:2113,c:2113?tls=false' })).toBe('esdb (a:2113,b:2113,c:2113)');
+    expect(describeTarget({ kind: 'esdb', url: 'esdb+discover://cluster.internal' })).toBe('esdb (cluster.internal)');
     expect(describeTarget({ kind: 'postgres' })).toBe('postgres');
   });
 });
@@ -63,8 +65,9 @@ describe('the bench on EventStoreDB: appends, the interaction head and the empty
     const head = await interactionHead(target, '', 3);
     expect(head.events).toBe(before.events + 7);
     expect(head.position).toBe(newest?.position);
-    // The page size does not change the count.
+    // The page size does not change the count; a page of one would repeat the same event for ever, so it is refused.
     expect(await interactionHead(target, '', 4096)).toEqual(head);
+    await expect(interactionHead(target, '', 1)).rejects.toThrow('pageSize must be an integer of at least 2, got 1');
   });
 
   it('refuses a store that already holds the workload, naming the stream, and passes one that does not', async () => {
