@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { EsdbEventStore, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import { INTERACTION_STREAM_PREFIX } from '@ledger/projections';
+import { eventStoreUrl } from '../../apps/ledger/src/config/ledger-config';
 
 /**
  * Where the bench's events live. By default the PostgreSQL store, in the bench's own scratch database. With
@@ -10,13 +11,11 @@ import { INTERACTION_STREAM_PREFIX } from '@ledger/projections';
  */
 export type EventStoreTarget = { kind: 'postgres' } | { kind: 'esdb'; url: string };
 
+/** EVENTSTORE_URL, checked by the service's own rule (`loadLedgerConfig`): the bench accepts what the service does. */
 export function eventStoreTarget(env: NodeJS.ProcessEnv = process.env): EventStoreTarget {
-  const url = env.EVENTSTORE_URL?.trim();
-  if (!url) return { kind: 'postgres' };
-  if (!/^esdb(\+discover)?:\/\//.test(url)) {
-    throw new Error(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string, got ${JSON.stringify(url)}`);
-  }
-  return { kind: 'esdb', url };
+  const parsed = eventStoreUrl('EVENTSTORE_URL').safeParse(env.EVENTSTORE_URL);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data === undefined ? { kind: 'postgres' } : { kind: 'esdb', url: parsed.data };
 }
 
 /**
@@ -41,8 +40,6 @@ export async function interactionHead(
   databaseUrl: string,
   pageSize = 4096,
 ): Promise<{ events: number; position: bigint }> {
-  // Each page after the first repeats the previous page's last event: a page of one would never move on.
-  if (!Number.isInteger(pageSize) || pageSize < 2) throw new RangeError(`pageSize must be an integer of at least 2, got ${pageSize}`);
   return target.kind === 'postgres' ? postgresInteractionHead(databaseUrl) : esdbInteractionHead(target, pageSize);
 }
 
@@ -63,6 +60,8 @@ async function postgresInteractionHead(databaseUrl: string): Promise<{ events: n
 
 /** EventStoreDB keeps no count by stream prefix: `$all` is read once, forward, in pages of interaction events. */
 async function esdbInteractionHead(target: Extract<EventStoreTarget, { kind: 'esdb' }>, pageSize: number): Promise<{ events: number; position: bigint }> {
+  // Each page after the first repeats the previous page's last event: a page of one would never move on.
+  if (!Number.isInteger(pageSize) || pageSize < 2) throw new RangeError(`pageSize must be an integer of at least 2, got ${pageSize}`);
   const store = new EsdbEventStore({ connectionString: target.url });
   try {
     let events = 0;

@@ -32,7 +32,8 @@ const postgresUrl = (name: string) =>
     });
 
 // EventStoreDB: `esdb://host:2113?tls=false`, `esdb://user:pass@a:2113,b:2113`, `esdb+discover://cluster:2113`.
-const eventStoreUrl = (name: string) =>
+// Exported for the bench, which takes EVENTSTORE_URL by the service's rule.
+export const eventStoreUrl = (name: string) =>
   z
     .string()
     .optional()
