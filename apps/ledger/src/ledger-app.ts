@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { LEDGER_LOGGER, logRequests } from './common/request-log';
 import type { LedgerConfig } from './config/ledger-config';
 import { LedgerModule, type LedgerAppOverrides } from './ledger.module';
 import { setUpOpenApi } from './ops/openapi';
@@ -15,6 +16,8 @@ export type LedgerApp = NestFastifyApplication;
 export async function createLedgerApp(config: LedgerConfig, databaseUrl: string, overrides: LedgerAppOverrides = {}): Promise<LedgerApp> {
   const app = await NestFactory.create<LedgerApp>(LedgerModule.forRoot(config, databaseUrl, overrides), ledgerHttpAdapter(), ledgerAppOptions);
   app.useLogger(app.get(Logger));
+  // Before init() registers the routes, so that every route runs the hook.
+  logRequests(app.getHttpAdapter().getInstance(), app.get(LEDGER_LOGGER));
   setUpOpenApi(app);
   return app;
 }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { DEFAULT_INTERACTION_PROJECTION, defineInteractionProjection, type InteractionProjectionDefinition } from '@ledger/projections';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { createLedgerLogger, LEDGER_LOGGER } from './common/request-log';
 import { ConnectorModule } from './connector/connector.module';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
 import { DatabaseModule } from './database/database.module';
@@ -28,23 +29,14 @@ export class LedgerModule {
       ? defineInteractionProjection(overrides.interactionProjection)
       : DEFAULT_INTERACTION_PROJECTION;
     const api = config.roles.includes('api');
+    const logger = createLedgerLogger(config.logLevel);
     return {
       module: LedgerModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Request logs at debug: ingest traffic would drown everything else at info.
-            // 503 is backpressure (or a store outage, which the ingest service logs itself): not one error line per request.
-            customLogLevel: (_request, response, error) =>
-              response.statusCode === 503 ? 'debug' : error || response.statusCode >= 500 ? 'error' : 'debug',
-            redact: ['req.headers.authorization', 'req.headers["x-ledger-signature"]', 'req.headers.cookie'],
-            // Per-request loggers carry only the request id; the completion line still has the whole request.
-            // Serialising (and redacting) every request up front cost ~5% of a query's CPU.
-            quietReqLogger: true,
-          },
-        }),
+        // Nest's Logger writes to the service's pino logger. No route gets nestjs-pino's request middleware: request
+        // lines come from a Fastify hook (common/request-log.ts), at a fraction of the cost.
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DatabaseModule.forRoot(databaseUrl),
         OpsModule,
         ...(config.roles.includes('projector') ? [ProjectorModule] : []),
@@ -55,10 +47,11 @@ export class LedgerModule {
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: LEDGER_LOGGER, useValue: logger },
         { provide: INTERACTION_PROJECTION_DEFINITION, useValue: interactionProjection },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [LEDGER_CONFIG, INTERACTION_PROJECTION_DEFINITION],
+      exports: [LEDGER_CONFIG, LEDGER_LOGGER, INTERACTION_PROJECTION_DEFINITION],
     };
   }
 }

@@ -26,7 +26,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       http.reply(response, { error: { code: `HTTP.${status}`, message, details: {} } }, status);
       return;
     }
-    this.logger.error({ err: exception }, 'unhandled error');
+    // The request's id ties this line to the request line (`request errored`) logged as the response goes out.
+    const request = host.switchToHttp().getRequest<{ id?: string }>();
+    this.logger.error({ err: exception, reqId: request.id }, 'unhandled error');
     http.reply(response, { error: { code: 'INTERNAL', message: 'internal error; see the server log', details: {} } }, HttpStatus.INTERNAL_SERVER_ERROR);
   }
 }
