@@ -20,5 +20,5 @@ USER node
 EXPOSE 3000
 # DATABASE_URL and EVENTSTORE_URL come from the environment (see docker-compose.yml); without DATABASE_URL the
 # service would start an embedded PostgreSQL under LEDGER_DATA_DIR inside the container.
-# --max-semi-space-size: as npm start runs it (see README, "Run it").
-CMD ["node", "--max-semi-space-size=32", "dist/apps/ledger/apps/ledger/src/main.js"]
+# --max-semi-space-size and --no-allocation-site-pretenuring: as npm start runs it (see README, "Run it").
+CMD ["node", "--max-semi-space-size=32", "--no-allocation-site-pretenuring", "dist/apps/ledger/apps/ledger/src/main.js"]

@@ -127,6 +127,7 @@ describe('Dockerfile', () => {
     expect(packageJson.scripts['start:prod']).toBe(words.join(' '));
     expect(packageJson.scripts['start']).toBe(`nest build ledger && ${packageJson.scripts['start:prod']}`);
     expect(words).toContain('--max-semi-space-size=32');
+    expect(words).toContain('--no-allocation-site-pretenuring');
   });
 
   it('keeps node_modules, dist and local data out of the build context', () => {
