@@ -88,6 +88,31 @@ describe('interaction projector', () => {
     expect(await dumpReadModels(db.database.url)).toEqual(before);
   });
 
+  it('a batch overlapping what was applied applies only its new events, and ends where a clean run ends', async () => {
+    const before = await dumpReadModels(db.database.url);
+    const events = await db.store.readAll({ maxCount: 100_000 });
+    await truncateReadModels(db.database.url);
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      const apply = async (batch: RecordedEvent[]) => {
+        await client.query('BEGIN');
+        const result = await applyInteractionBatch(client, INTERACTIONS_PROJECTION, batch);
+        await client.query('COMMIT');
+        return result.applied;
+      };
+      const firstPart = Math.floor(events.length / 2);
+      expect(await apply(events.slice(0, firstPart))).toBe(firstPart);
+      // Every later batch repeats the 40 events before it: some rows new, some already applied.
+      let applied = 0;
+      for (let offset = firstPart; offset < events.length; offset += 250) applied += await apply(events.slice(offset - 40, offset + 250));
+      expect(applied).toBe(events.length - firstPart);
+    } finally {
+      await client.end();
+    }
+    expect(await dumpReadModels(db.database.url)).toEqual(before);
+  });
+
   it('a full rebuild from position 0 yields the same read models', async () => {
     const before = await dumpReadModels(db.database.url);
     await truncateReadModels(db.database.url);

@@ -86,3 +86,50 @@ export function binaryUuidArray(ids: readonly string[]): Buffer {
   }
   return buffer;
 }
+
+const INT8_OID = 20;
+const TIMESTAMPTZ_OID = 1184;
+/** PostgreSQL's timestamps count microseconds from 2000-01-01T00:00:00Z. */
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TWO_TO_32 = 2 ** 32;
+
+/** Eight bytes big-endian of an integer that fits a double exactly (|value| < 2^53): no BigInt per element. */
+function writeInt64(value: number, buffer: Buffer, offset: number): void {
+  const high = Math.floor(value / TWO_TO_32);
+  buffer.writeInt32BE(high, offset);
+  buffer.writeUInt32BE(value - high * TWO_TO_32, offset + 4);
+}
+
+/** A `bigint[]` from decimal strings or bigints (positions as the store hands them over). */
+export function binaryInt8Array(values: readonly (string | bigint)[]): Buffer {
+  const buffer = Buffer.allocUnsafe((values.length === 0 ? 12 : 20) + values.length * 12);
+  let offset = header(buffer, INT8_OID, values.length, false);
+  for (const value of values) {
+    buffer.writeInt32BE(8, offset);
+    buffer.writeBigInt64BE(typeof value === 'bigint' ? value : BigInt(value), offset + 4);
+    offset += 12;
+  }
+  return buffer;
+}
+
+/**
+ * A `timestamptz[]` from epoch milliseconds (null: SQL NULL). Each element is PostgreSQL's own binary form, so the
+ * server parses no date text; a value that is not a finite number is refused here.
+ */
+export function binaryTimestamptzArray(values: readonly (number | null)[]): Buffer {
+  const hasNull = values.includes(null);
+  const buffer = Buffer.allocUnsafe((values.length === 0 ? 12 : 20) + values.reduce<number>((size, value) => size + (value === null ? 4 : 12), 0));
+  let offset = header(buffer, TIMESTAMPTZ_OID, values.length, hasNull);
+  for (const value of values) {
+    if (value === null) {
+      buffer.writeInt32BE(-1, offset);
+      offset += 4;
+      continue;
+    }
+    if (!Number.isFinite(value)) throw new TypeError(`timestamp ${String(value)} is not a finite number of milliseconds`);
+    buffer.writeInt32BE(8, offset);
+    writeInt64(Math.round((value - POSTGRES_EPOCH_MS) * 1000), buffer, offset + 4);
+    offset += 12;
+  }
+  return buffer;
+}

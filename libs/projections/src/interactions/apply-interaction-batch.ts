@@ -8,7 +8,7 @@ import {
   type InteractionState,
   type UpcasterRegistry,
 } from '@ledger/domain';
-import type { RecordedEvent } from '@ledger/event-store';
+import { binaryInt8Array, binaryTimestamptzArray, type RecordedEvent } from '@ledger/event-store';
 import type { ClientBase } from 'pg';
 import {
   INTERACTION_STREAM_PREFIX,
@@ -74,7 +74,8 @@ export interface PlannedBatch {
   readonly timeline: TimelineRow[];
   readonly candidates: Map<string, TimelineRow[]>;
   readonly existingById: Map<string, StoredInteraction>;
-  readonly insertion: Promise<{ rows: { event_id: string }[] }>;
+  /** Positions of the timeline rows that were new; null: all were. */
+  readonly insertion: Promise<string[] | null>;
   readonly planned: PlannedStates | null;
   readonly foldError: unknown;
   /** Conversations the plan re-folds because a batch still in flight decides them (`'refold'`). */
@@ -151,11 +152,12 @@ export async function finishInteractionBatch(client: ClientBase, target: Project
   let byConversation = candidates;
   let planned = plan.planned;
   let asPlanned = true;
-  const inserted = await plan.insertion;
-  const fresh = new Set(inserted.rows.map((row) => row.event_id));
-  if (fresh.size !== countRows(candidates)) {
+  const newPositions = await plan.insertion;
+  // Some rows were not new: an event applied before (a redelivery, a restart), or the same event twice in the batch.
+  const regrouped = newPositions === null ? null : groupNewEvents(timeline, new Set(newPositions));
+  if (regrouped !== null && countRows(regrouped) !== countRows(candidates)) {
     asPlanned = false;
-    byConversation = groupNewEvents(timeline, fresh);
+    byConversation = regrouped;
     if (byConversation.size === 0) return { applied: 0, changed: [], asPlanned, written: [] };
     planned = await planStates(target, byConversation, existingById, plan.forcedRefold);
   } else if (planned === null) {
@@ -234,40 +236,56 @@ function storedRows(states: Map<string, PlannedState>, byConversation: Map<strin
   });
 }
 
-/** Timeline rows, idempotent by event id; resolves with the ids that were new. */
-function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]) {
+/**
+ * Timeline rows, idempotent by event id. Resolves with the positions of the rows that were new, or null when all of
+ * them were (what a catch-up nearly always sees): the answer is then one row, not one per event.
+ */
+function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]): Promise<string[] | null> {
   const columns = 'event_id, conversation_id, event_type, event_time, received_at, position, data, metadata';
-  const copyBodies = target.storeEventsTable !== undefined;
-  // One JSON document rather than parallel arrays: PostgreSQL parses it once, with no array-literal escaping. When
-  // the store's table is at hand, only what the projector derived travels; bodies are copied from the stored event.
+  const reported = (inserted: string) => `WITH inserted AS (
+       INSERT INTO ${target.tables.events} (${columns})
+       ${inserted}
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING position
+     )
+     SELECT CASE WHEN count(*) < $1 THEN coalesce(array_agg(position), '{}') END AS positions FROM inserted`;
+  const answer = (query: Promise<{ rows: { positions: string[] | null }[] }>) => query.then((result) => result.rows[0]?.positions ?? null);
+  if (target.storeEventsTable !== undefined) {
+    // The store's table is at hand: only the positions and the times the projector derived travel, as binary arrays
+    // (no JSON or date text for PostgreSQL to parse); the id, the stream and the bodies come from the stored event,
+    // json to json. A stored null body becomes {} as on the other path (toTimelineRow). The lateral probe (LIMIT:
+    // never flattened into a hash join over the whole store) is LEFT: an event missing from the store (it cannot be:
+    // it was just read from there) fails the NOT NULL columns loudly instead of being counted as already applied.
+    const sql = reported(`SELECT s.event_id, substr(s.stream_id, ${INTERACTION_STREAM_PREFIX.length + 1}), s.event_type, r.event_time, r.received_at,
+              s.position, CASE WHEN json_typeof(s.data) = 'null' THEN '{}'::json ELSE s.data END, s.metadata
+       FROM unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) AS r(position, event_time, received_at)
+       LEFT JOIN LATERAL (SELECT * FROM ${target.storeEventsTable} e WHERE e.position = r.position LIMIT 1) s ON true`);
+    return answer(
+      client.query(sql, [
+        timeline.length,
+        binaryInt8Array(timeline.map((row) => row.position)),
+        binaryTimestamptzArray(timeline.map((row) => (row.eventTime === null ? null : Date.parse(row.eventTime)))),
+        binaryTimestamptzArray(timeline.map((row) => Date.parse(row.receivedAt))),
+      ]),
+    );
+  }
+  // The bodies travel (EventStoreDB): one JSON document, parsed once by PostgreSQL.
   const document = JSON.stringify(
     timeline.map((row) => ({
       event_id: row.eventId,
       conversation_id: row.conversationId,
+      event_type: row.eventType,
       event_time: row.eventTime,
       received_at: row.receivedAt,
       position: row.position,
-      ...(copyBodies ? {} : { event_type: row.eventType, data: row.data, metadata: row.metadata }),
+      data: row.data,
+      metadata: row.metadata,
     })),
   );
-  const source = copyBodies
-    ? // json to json: no parsing. A stored null body becomes {} as on the other path (toTimelineRow). LEFT: an event
-      // missing from the store (it cannot be: it was just read from there) fails the NOT NULL columns loudly
-      // instead of being counted as already applied.
-      `SELECT r.event_id, r.conversation_id, e.event_type, r.event_time, r.received_at, r.position,
-              CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END, e.metadata
-       FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_time timestamptz, received_at timestamptz, position bigint)
-       LEFT JOIN ${target.storeEventsTable} e ON e.position = r.position`
-    : `SELECT ${columns}
-       FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
-                                             received_at timestamptz, position bigint, data json, metadata json)`;
-  return client.query<{ event_id: string }>(
-    `INSERT INTO ${target.tables.events} (${columns})
-     ${source}
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [document],
-  );
+  const sql = reported(`SELECT ${columns}
+       FROM json_to_recordset($2::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
+                                             received_at timestamptz, position bigint, data json, metadata json)`);
+  return answer(client.query(sql, [timeline.length, document]));
 }
 
 type PlannedState = { state: InteractionState; foldKey: string; eventCount: number };
@@ -277,12 +295,12 @@ interface PlannedStates {
   refold: string[];
 }
 
-/** The events to apply per conversation: each event id once (its first row), only those in `fresh` when given. */
-function groupNewEvents(timeline: TimelineRow[], fresh: Set<string> | null): Map<string, TimelineRow[]> {
+/** The events to apply per conversation: each event id once (its first row), only rows at `newPositions` when given. */
+function groupNewEvents(timeline: TimelineRow[], newPositions: Set<string> | null): Map<string, TimelineRow[]> {
   const seen = new Set<string>();
   const byConversation = new Map<string, TimelineRow[]>();
   for (const row of timeline) {
-    if (seen.has(row.eventId) || (fresh !== null && !fresh.has(row.eventId))) continue;
+    if (seen.has(row.eventId) || (newPositions !== null && !newPositions.has(row.position))) continue;
     seen.add(row.eventId); // the same event twice in one batch is applied once
     const list = byConversation.get(row.conversationId);
     if (list) list.push(row);
