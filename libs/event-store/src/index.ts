@@ -6,6 +6,6 @@ export * from './postgres/postgres-event-store';
 export { appendInOneTransaction, sqlLiteral, type AppendHooks } from './postgres/postgres-append';
 export { POSITION_TRANSACTION_SHIFT } from './postgres/postgres-rows';
 // Parameters in PostgreSQL's binary array format, for other writers of large batches (the projector's timeline).
-export { binaryInt8Array, binaryTimestamptzArray } from './postgres/binary-arrays';
+export { binaryInt8Array, binaryTextArray, binaryTimestamptzArray } from './postgres/binary-arrays';
 // EventStoreDB adapter (EVENTSTORE_URL)
 export * from './esdb/esdb-event-store';

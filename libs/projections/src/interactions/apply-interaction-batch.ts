@@ -8,7 +8,7 @@ import {
   type InteractionState,
   type UpcasterRegistry,
 } from '@ledger/domain';
-import { binaryInt8Array, binaryTimestamptzArray, type RecordedEvent } from '@ledger/event-store';
+import { binaryInt8Array, binaryTextArray, binaryTimestamptzArray, type RecordedEvent } from '@ledger/event-store';
 import type { ClientBase } from 'pg';
 import {
   INTERACTION_STREAM_PREFIX,
@@ -17,6 +17,7 @@ import {
   toInteractionRow,
   toTimelineRow,
   topicVersionOf,
+  type InteractionRow,
   type TimelineRow,
 } from './interaction-rows';
 
@@ -367,7 +368,7 @@ function earliest(rows: TimelineRow[]): string | null {
 const INTERACTION_COLUMNS = `conversation_id text, sort_time timestamptz, started_at timestamptz, ended_at timestamptz,
   last_event_time timestamptz, media_type text, direction text, phase text, ani text, dnis text, queue_ids text[],
   user_ids text[], wrapup_codes text[], external_contact_ids text[], disconnect_type text, acd_outcome text,
-  abandoned boolean, state jsonb, metrics json, fold_key text, event_count integer, position bigint`;
+  abandoned boolean, metrics json, fold_key text, event_count integer, position bigint`;
 
 /** Queues a row gained and lost, as parallel arrays of (conversation id, queue id). */
 interface QueueChanges {
@@ -426,13 +427,16 @@ function queueChanges(states: InteractionState[], storedQueueIds: Map<string, re
  * its own, whatever precision the service would read it back with) and the row's list item as it was just stored;
  * those that exist already get it from the interactions' trigger (QUEUE_LIST_ITEMS_FUNCTION_SQL).
  */
-async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: Record<string, unknown>[], queues: QueueChanges): Promise<void> {
+async function upsertInteractions(client: ClientBase, tables: ProjectionTables, rows: InteractionRow[], queues: QueueChanges): Promise<void> {
   const names = INTERACTION_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0] as string);
-  const updates = names.filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
+  const updates = [...names, 'state'].filter((name) => name !== 'conversation_id' && name !== 'sort_time').map((name) => `${name} = excluded.${name}`);
+  // The states travel apart, each as its JSON text in a binary text[]: inside the JSON document PostgreSQL lexed every
+  // state twice (as part of the document, then as jsonb) and copied it in between. Zipped back by position (ROWS FROM).
   await client.query(
     `WITH upserted AS (
-       INSERT INTO ${tables.interactions} (${names.join(', ')})
-       SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${INTERACTION_COLUMNS})
+       INSERT INTO ${tables.interactions} (${names.join(', ')}, state)
+       SELECT ${names.join(', ')}, state::jsonb
+       FROM ROWS FROM (json_to_recordset($1::json) AS (${INTERACTION_COLUMNS}), unnest($6::text[])) AS r(${names.join(', ')}, state)
        ON CONFLICT (conversation_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()
        RETURNING conversation_id, sort_time, list_item
      ), left_queues AS (
@@ -443,7 +447,14 @@ async function upsertInteractions(client: ClientBase, tables: ProjectionTables, 
      SELECT a.queue_id, u.sort_time, u.conversation_id, u.list_item
      FROM upserted u JOIN unnest($2::text[], $3::text[]) AS a(conversation_id, queue_id) USING (conversation_id)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(rows), queues.added.conversationIds, queues.added.queueIds, queues.left.conversationIds, queues.left.queueIds],
+    [
+      JSON.stringify(rows.map((row) => row.columns)),
+      queues.added.conversationIds,
+      queues.added.queueIds,
+      queues.left.conversationIds,
+      queues.left.queueIds,
+      binaryTextArray(rows.map((row) => JSON.stringify(row.state))),
+    ],
   );
 }
 

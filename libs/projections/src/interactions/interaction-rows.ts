@@ -43,34 +43,38 @@ export function topicVersionOf(metadata: Record<string, unknown>): string | null
   return typeof version === 'string' ? version : null;
 }
 
-/** The `interactions` row of a state: filter columns, the whole state as jsonb, and its metrics again for the list. */
-export function toInteractionRow(
-  state: InteractionState,
-  meta: { foldKey: string; eventCount: number; position: string; sortTime: string },
-): Record<string, unknown> {
+/** An `interactions` row: its filter columns and metrics, and the whole state (stored as jsonb), which travels apart. */
+export interface InteractionRow {
+  columns: Record<string, unknown>;
+  state: InteractionState;
+}
+
+export function toInteractionRow(state: InteractionState, meta: { foldKey: string; eventCount: number; position: string; sortTime: string }): InteractionRow {
   return {
-    conversation_id: state.conversationId,
-    sort_time: meta.sortTime,
-    started_at: state.startedAt,
-    ended_at: state.endedAt,
-    last_event_time: state.lastEventTime,
-    media_type: state.mediaType,
-    direction: state.direction,
-    phase: state.phase,
-    ani: state.ani,
-    dnis: state.dnis,
-    queue_ids: state.queueIds,
-    user_ids: state.userIds,
-    wrapup_codes: state.wrapupCodes,
-    external_contact_ids: state.externalContactIds,
-    disconnect_type: state.disconnectType,
-    acd_outcome: state.acdOutcome,
-    abandoned: state.metrics.abandoned,
+    columns: {
+      conversation_id: state.conversationId,
+      sort_time: meta.sortTime,
+      started_at: state.startedAt,
+      ended_at: state.endedAt,
+      last_event_time: state.lastEventTime,
+      media_type: state.mediaType,
+      direction: state.direction,
+      phase: state.phase,
+      ani: state.ani,
+      dnis: state.dnis,
+      queue_ids: state.queueIds,
+      user_ids: state.userIds,
+      wrapup_codes: state.wrapupCodes,
+      external_contact_ids: state.externalContactIds,
+      disconnect_type: state.disconnectType,
+      acd_outcome: state.acdOutcome,
+      abandoned: state.metrics.abandoned,
+      metrics: state.metrics,
+      fold_key: meta.foldKey,
+      event_count: meta.eventCount,
+      position: meta.position,
+    },
     state,
-    metrics: state.metrics,
-    fold_key: meta.foldKey,
-    event_count: meta.eventCount,
-    position: meta.position,
   };
 }
 
