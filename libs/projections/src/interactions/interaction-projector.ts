@@ -70,6 +70,12 @@ export const INTERACTIONS_PROJECTION: ProjectionTarget = {
   serviceLevelMs: 20_000,
 };
 
+/**
+ * Full batches in flight while catching up: one committing, one waiting for it, one being planned. With two, the
+ * projector waited for PostgreSQL's writes of the batch before while the next batch's events sat read.
+ */
+const PIPELINE_DEPTH = 3;
+
 /** A batch is tried this many times (with backoff) before its failing events are parked. */
 const BATCH_ATTEMPTS = 3;
 
@@ -117,8 +123,8 @@ export class InteractionProjector {
     private readonly store: EventStore,
     private readonly options: InteractionProjectorOptions,
   ) {
-    // The single-writer lock's connection, and one per batch in flight (two while catching up).
-    this.pool = new Pool({ connectionString: options.connectionString, max: 4 });
+    // The single-writer lock's connection, one per batch in flight (PIPELINE_DEPTH while catching up), one to spare.
+    this.pool = new Pool({ connectionString: options.connectionString, max: PIPELINE_DEPTH + 2 });
     this.pool.on('error', () => undefined);
     this.lock = new SingleWriterLock(this.pool, [SINGLE_WRITER_LOCK, options.version ?? INTERACTIONS_PROJECTION.version], (error) => {
       this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
@@ -206,13 +212,16 @@ export class InteractionProjector {
       maxBatchSize: batchSize,
     });
     this.subscription = subscription;
-    let pending: InFlightBatch | null = null;
+    // Oldest first; each batch commits after the one before it.
+    let pending: InFlightBatch[] = [];
+    const settleAll = async (): Promise<void> => {
+      while (pending.length > 0) await this.settle(pending.shift() as InFlightBatch);
+    };
     try {
       for await (const message of subscription) {
         if (this.stopping) break;
         if (message.type === 'caughtUp') {
-          if (pending) await this.settle(pending);
-          pending = null;
+          await settleAll();
           if (this.state.phase === 'catching-up') await this.refreshPlannerStatistics();
           this.state.phase = 'live';
           continue;
@@ -221,22 +230,21 @@ export class InteractionProjector {
           await this.commitBatch(message.events);
           continue;
         }
-        const previous = pending;
-        const current = this.startBatch(message.events, previous);
-        pending = current;
+        const current = this.startBatch(message.events, pending[pending.length - 1] ?? null);
+        pending.push(current);
         await current.planned;
-        const settledBefore = previous ? await this.settle(previous) : true;
-        if (!settledBefore || message.events.length < batchSize) {
-          // Its plan rests on a batch that failed (it discards itself), or nothing follows it soon: settle it now.
-          pending = null;
-          await this.settle(current);
+        let asPlanned = true;
+        while (asPlanned && pending.length >= PIPELINE_DEPTH) asPlanned = await this.settle(pending.shift() as InFlightBatch);
+        if (!asPlanned || message.events.length < batchSize) {
+          // The plans after it rest on a batch that failed (they discard themselves), or nothing follows soon.
+          await settleAll();
         }
       }
-      if (pending) await this.settle(pending);
-      pending = null;
+      await settleAll();
     } finally {
-      // Leaving on an error: the batch still in flight commits or rolls back before the lock is given up.
-      if (pending) await pending.outcome;
+      // Leaving on an error: the batches still in flight commit or roll back before the lock is given up.
+      for (const batch of pending) await batch.outcome;
+      pending = [];
     }
   }
 
