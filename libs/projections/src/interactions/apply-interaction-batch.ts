@@ -344,7 +344,11 @@ async function planStates(
       refold.push(conversationId);
       continue;
     }
-    const { events, firstKey, lastKey } = inFoldOrder(rows.map((row) => toFoldable({ ...row, topicVersion: topicVersionOf(row.metadata) }, target.upcasters)));
+    // The fields toFoldable reads, named: spreading the whole row here was 4% of the projector's busy time in a catch-up.
+    const foldable = rows.map((row) =>
+      toFoldable({ eventId: row.eventId, eventType: row.eventType, eventTime: row.eventTime, data: row.data, topicVersion: topicVersionOf(row.metadata) }, target.upcasters),
+    );
+    const { events, firstKey, lastKey } = inFoldOrder(foldable);
     if (firstKey === undefined || lastKey === undefined) continue;
     const previous = existingById.get(conversationId);
     if (!previous) {
