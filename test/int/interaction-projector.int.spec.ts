@@ -141,7 +141,7 @@ describe('interaction projector', () => {
   });
 });
 
-describe('timeline bodies: copied inside PostgreSQL or sent as JSON', () => {
+describe('timeline bodies: left in the store or sent as JSON', () => {
   let db: StoreDatabase;
   const traffic = generateTraffic({ seed: 8, conversations: 30, startTime: new Date('2026-03-03T09:00:00Z') });
   const timeline = async () => {
@@ -152,6 +152,22 @@ describe('timeline bodies: copied inside PostgreSQL or sent as JSON', () => {
         'SELECT event_id, conversation_id, event_type, event_time, received_at, position::text, data::text, metadata::text FROM interaction_events ORDER BY event_id',
       );
       return rows.rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  };
+
+  /** Rows of the physical table holding their own bodies, and rows reading them from the store. */
+  const bodiesHeld = async () => {
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      const rows = await client.query<{ own: number; by_reference: number }>(
+        `SELECT count(*) FILTER (WHERE data IS NOT NULL AND metadata IS NOT NULL)::int AS own,
+                count(*) FILTER (WHERE data IS NULL AND metadata IS NULL)::int AS by_reference
+         FROM ${INTERACTIONS_PROJECTION.tables.events}`,
+      );
+      return rows.rows[0];
     } finally {
       await client.end();
     }
@@ -169,13 +185,15 @@ describe('timeline bodies: copied inside PostgreSQL or sent as JSON', () => {
   afterAll(async () => db?.dispose());
 
   it('store the same rows, a null body included', async () => {
-    // Same database as the store: the projector copies bodies from ledger_events.
+    // Same database as the store: the timeline leaves the bodies in ledger_events and the view reads them there.
     await runUntilCaughtUp(db);
     const copied = await timeline();
+    expect(await bodiesHeld()).toEqual({ own: 0, by_reference: copied.length });
     const projected = await dumpReadModels(db.database.url);
     // Another connection string for the same database: the projector cannot assume it, and sends bodies as JSON.
     await truncateReadModels(db.database.url);
     await runUntilCaughtUp(db, `${db.database.url}${db.database.url.includes('?') ? '&' : '?'}application_name=timeline-as-json`);
+    expect(await bodiesHeld()).toEqual({ own: copied.length, by_reference: 0 });
     expect(await timeline()).toEqual(copied);
     expect(await dumpReadModels(db.database.url)).toEqual(projected);
     expect(copied.find((row) => row.event_id === '00000000-0000-4000-8000-00000000b0d1')).toMatchObject({ data: '{}' });

@@ -34,7 +34,7 @@ export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[numbe
  * `databaseBefore(migration)` for a whole suite: made before its tests, dropped after. Read `client` and call
  * `migrate()` inside tests only (they are set in beforeAll).
  */
-export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): { client: Client; migrate(): Promise<void> } {
+export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): { client: Client; url: string; migrate(): Promise<void> } {
   let fixture: MigrationFixture | undefined;
   const ready = (): MigrationFixture => {
     if (!fixture) throw new Error('the migration fixture is used outside a test');
@@ -47,6 +47,9 @@ export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number])
   return {
     get client() {
       return ready().client;
+    },
+    get url() {
+      return ready().database.url;
     },
     migrate: () => ready().migrate(),
   };

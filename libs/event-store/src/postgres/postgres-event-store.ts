@@ -16,7 +16,7 @@ import {
 import { EventStoreUnavailableError } from '../event-store.errors';
 import { appendInOneTransaction } from './postgres-append';
 import { PostgresAppendNotifier } from './postgres-notifier';
-import { EVENT_COLUMNS, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
+import { EVENT_COLUMNS, POSTGRES_EVENTS_TABLE, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
 import { PostgresAllSubscription } from './postgres-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -157,7 +157,7 @@ export class PostgresEventStore implements EventStore {
    * events and read models share a database): projections can then copy event bodies inside PostgreSQL.
    */
   eventsTableIn(connectionString: string): string | null {
-    return connectionString === this.options.connectionString ? 'ledger_events' : null;
+    return connectionString === this.options.connectionString ? POSTGRES_EVENTS_TABLE : null;
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,9 @@ export interface EventRow {
   recorded_at: Date;
 }
 
+/** The table the PostgreSQL event store keeps its events in (migration CreateEventStore1732400000000). */
+export const POSTGRES_EVENTS_TABLE = 'ledger_events';
+
 export const EVENT_COLUMNS =
   'position, event_id, stream_id, revision, event_type, data, metadata, recorded_at';
 

@@ -20,6 +20,7 @@ import {
   type InteractionRow,
   type TimelineRow,
 } from './interaction-rows';
+import { timelineWithBodiesSql } from './interaction-tables';
 
 /** Physical tables of one version, e.g. `interactions__v1`. */
 export interface ProjectionTables {
@@ -175,7 +176,7 @@ export async function finishInteractionBatch(client: ClientBase, target: Project
       topic_version: string | null;
     }>(
       `SELECT conversation_id, event_id, event_type, event_time, data, metadata->>'topicVersion' AS topic_version
-       FROM ${tables.events} WHERE conversation_id = ANY($1::text[])`,
+       FROM (${timelineWithBodiesSql(tables.events)}) timeline WHERE conversation_id = ANY($1::text[])`,
       [refold],
     );
     const grouped = new Map<string, FoldableEvent[]>();
@@ -242,8 +243,8 @@ function storedRows(states: Map<string, PlannedState>, byConversation: Map<strin
  * them were (what a catch-up nearly always sees): the answer is then one row, not one per event.
  */
 function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]): Promise<string[] | null> {
-  const columns = 'event_id, conversation_id, event_type, event_time, received_at, position, data, metadata';
-  const reported = (inserted: string) => `WITH inserted AS (
+  const keys = 'event_id, conversation_id, event_type, event_time, received_at, position';
+  const reported = (columns: string, inserted: string) => `WITH inserted AS (
        INSERT INTO ${target.tables.events} (${columns})
        ${inserted}
        ON CONFLICT (event_id) DO NOTHING
@@ -253,12 +254,11 @@ function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: 
   const answer = (query: Promise<{ rows: { positions: string[] | null }[] }>) => query.then((result) => result.rows[0]?.positions ?? null);
   if (target.storeEventsTable !== undefined) {
     // The store's table is at hand: only the positions and the times the projector derived travel, as binary arrays
-    // (no JSON or date text for PostgreSQL to parse); the id, the stream and the bodies come from the stored event,
-    // json to json. A stored null body becomes {} as on the other path (toTimelineRow). The lateral probe (LIMIT:
-    // never flattened into a hash join over the whole store) is LEFT: an event missing from the store (it cannot be:
-    // it was just read from there) fails the NOT NULL columns loudly instead of being counted as already applied.
-    const sql = reported(`SELECT s.event_id, substr(s.stream_id, ${INTERACTION_STREAM_PREFIX.length + 1}), s.event_type, r.event_time, r.received_at,
-              s.position, CASE WHEN json_typeof(s.data) = 'null' THEN '{}'::json ELSE s.data END, s.metadata
+    // (no JSON or date text for PostgreSQL to parse); the id and the stream come from the stored event, and the bodies
+    // stay there (null here: timelineWithBodiesSql reads them by position). The lateral probe (LIMIT: never flattened
+    // into a hash join over the whole store) is LEFT: an event missing from the store (it cannot be: it was just read
+    // from there) fails the NOT NULL columns loudly instead of being counted as already applied.
+    const sql = reported(keys, `SELECT s.event_id, substr(s.stream_id, ${INTERACTION_STREAM_PREFIX.length + 1}), s.event_type, r.event_time, r.received_at, s.position
        FROM unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) AS r(position, event_time, received_at)
        LEFT JOIN LATERAL (SELECT * FROM ${target.storeEventsTable} e WHERE e.position = r.position LIMIT 1) s ON true`);
     return answer(
@@ -283,7 +283,8 @@ function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: 
       metadata: row.metadata,
     })),
   );
-  const sql = reported(`SELECT ${columns}
+  const columns = `${keys}, data, metadata`;
+  const sql = reported(columns, `SELECT ${columns}
        FROM json_to_recordset($2::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
                                              received_at timestamptz, position bigint, data json, metadata json)`);
   return answer(client.query(sql, [timeline.length, document]));

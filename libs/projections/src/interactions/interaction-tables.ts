@@ -1,3 +1,4 @@
+import { POSTGRES_EVENTS_TABLE } from '@ledger/event-store';
 import type { ProjectionTables } from './apply-interaction-batch';
 
 /** The views queries read, each backed by one physical table of the active version. */
@@ -138,8 +139,9 @@ export function createInteractionTablesSql(version: number): string[] {
       received_at timestamptz NOT NULL,
       position bigint NOT NULL,
       -- json, not jsonb: stored as received, never queried inside (see TimelineBodiesAsJson1732700000000).
-      data json NOT NULL,
-      metadata json NOT NULL
+      -- Null: the bodies are the stored event's, at this position in the same database (timelineWithBodiesSql).
+      data json,
+      metadata json
     )`,
     `CREATE TABLE IF NOT EXISTS ${t.contributions} (
       conversation_id text NOT NULL,
@@ -190,12 +192,30 @@ export function createInteractionIndexesSql(version: number): string[] {
   ];
 }
 
+/**
+ * A timeline table's rows with their bodies. Where the event store shares the read models' database (the embedded
+ * default) the projector leaves a row's data and metadata null: they are the stored event's, read here by position,
+ * and the timeline does not hold every body a second time (it was larger than the store itself). Rows projected from
+ * a store elsewhere (EventStoreDB, another database) carry their own. One probe of the store's key per row, only for
+ * rows without bodies and only when a query reads them (LIMIT: never flattened into a join over the whole store).
+ * A stored null body reads as {}, as on the copying path (toTimelineRow).
+ */
+export function timelineWithBodiesSql(table: string): string {
+  return `SELECT t.event_id, t.conversation_id, t.event_type, t.event_time, t.received_at, t.position,
+         coalesce(t.data, s.data) AS data, coalesce(t.metadata, s.metadata) AS metadata
+       FROM ${table} t
+       LEFT JOIN LATERAL (
+         SELECT CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END AS data, e.metadata
+         FROM ${POSTGRES_EVENTS_TABLE} e WHERE t.data IS NULL AND e.position = t.position LIMIT 1
+       ) s ON true`;
+}
+
 /** Points the stable views at one version; run inside a transaction, the swap is atomic for readers. */
 export function pointViewsSql(version: number): string[] {
   const t = interactionTables(version);
   return (Object.keys(INTERACTION_VIEWS) as (keyof ProjectionTables)[]).flatMap((key) => [
     `DROP VIEW IF EXISTS ${INTERACTION_VIEWS[key]}`,
-    `CREATE VIEW ${INTERACTION_VIEWS[key]} AS SELECT * FROM ${t[key]}`,
+    `CREATE VIEW ${INTERACTION_VIEWS[key]} AS ${key === 'events' ? timelineWithBodiesSql(t[key]) : `SELECT * FROM ${t[key]}`}`,
   ]);
 }
 

@@ -5,6 +5,7 @@ import { InteractionQueuesAndMetrics1732800000000 } from './1732800000000-intera
 import { InteractionListItems1732900000000 } from './1732900000000-interaction-list-items';
 import { DropUnreadIndexes1733100000000 } from './1733100000000-drop-unread-indexes';
 import { QueueRowsCarryListItems1733400000000 } from './1733400000000-queue-rows-carry-list-items';
+import { TimelineBodiesByReference1733600000000 } from './1733600000000-timeline-bodies-by-reference';
 
 export {
   DropUnreadIndexes1733100000000,
@@ -12,6 +13,7 @@ export {
   InteractionQueuesAndMetrics1732800000000,
   QueueRowsCarryListItems1733400000000,
   TimelineBodiesAsJson1732700000000,
+  TimelineBodiesByReference1733600000000,
 };
 
 /** Read-model migrations, in order (after the event store's). */
@@ -23,4 +25,5 @@ export const READ_MODEL_MIGRATIONS = [
   InteractionListItems1732900000000,
   DropUnreadIndexes1733100000000,
   QueueRowsCarryListItems1733400000000,
+  TimelineBodiesByReference1733600000000,
 ];
