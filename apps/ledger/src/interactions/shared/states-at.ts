@@ -24,13 +24,16 @@ export async function foldStatesAt(
 ): Promise<Map<string, InteractionState>> {
   const states = new Map<string, InteractionState>();
   if (conversationIds.length === 0) return states;
-  // LATERAL: one timeline-index lookup per conversation, whatever the planner guesses about `= ANY(...)`.
+  // LATERAL: one timeline-index lookup per conversation, whatever the planner guesses about `= ANY(...)`. OFFSET 0
+  // keeps it so: without it PostgreSQL flattens the lateral and, once the timeline no longer held the bodies (a table
+  // a sixth the size), hash-joined a scan of all of it (1,000,000 rows: 645 ms for 500 conversations against 209 ms).
   const rows = await dataSource.query<TimelineRow[]>(
     `SELECT c.id AS conversation_id, e.event_id, e.event_type, e.event_time, e.data, e.topic_version
        FROM unnest($1::text[]) AS c(id)
        CROSS JOIN LATERAL (
          SELECT event_id, event_type, event_time, data, metadata->>'topicVersion' AS topic_version FROM interaction_events
           WHERE conversation_id = c.id AND coalesce(event_time, received_at) <= $2::timestamptz
+         OFFSET 0
        ) e`,
     [conversationIds, atIso],
   );
@@ -49,9 +52,11 @@ export async function foldStatesAt(
 /**
  * A select-list expression over an unaliased `interactions`: the row's current state when none of its events
  * happened after `atParam` (then the state at that instant is the current one and needs no fold), else null.
- * Most interactions in progress "now" qualify, which keeps `activeAt` near the present cheap.
+ * Most interactions in progress "now" qualify, which keeps `activeAt` near the present cheap. OFFSET 0: a probe of
+ * the row's timeline each time; otherwise PostgreSQL may plan one scan of the whole timeline into a hash, costed for
+ * every row the page's scan might read rather than the page's few.
  */
 export const currentStateIfSettledSql = (atParam: string): string => `CASE WHEN last_event_time <= ${atParam}::timestamptz
     AND NOT EXISTS (SELECT 1 FROM interaction_events e WHERE e.conversation_id = interactions.conversation_id
-                      AND e.event_time IS NULL AND e.received_at > ${atParam}::timestamptz)
+                      AND e.event_time IS NULL AND e.received_at > ${atParam}::timestamptz OFFSET 0)
   THEN state END`;
