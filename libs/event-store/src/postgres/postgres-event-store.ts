@@ -154,7 +154,7 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The table holding the events, when they are in the database at `connectionString` (the embedded default, where
-   * events and read models share a database): projections can then copy event bodies inside PostgreSQL.
+   * events and read models share a database): projections can then take ids and bodies from it inside PostgreSQL.
    */
   eventsTableIn(connectionString: string): string | null {
     return connectionString === this.options.connectionString ? POSTGRES_EVENTS_TABLE : null;

@@ -198,17 +198,19 @@ export function createInteractionIndexesSql(version: number): string[] {
  * and the timeline does not hold every body a second time (it was larger than the store itself). Rows projected from
  * a store elsewhere (EventStoreDB, another database) carry their own. One probe of the store's key per row, only for
  * rows without bodies and only when a query reads them (LIMIT: never flattened into a join over the whole store).
- * A stored null body reads as {}, as on the copying path (toTimelineRow).
  */
 export function timelineWithBodiesSql(table: string): string {
   return `SELECT t.event_id, t.conversation_id, t.event_type, t.event_time, t.received_at, t.position,
          coalesce(t.data, s.data) AS data, coalesce(t.metadata, s.metadata) AS metadata
        FROM ${table} t
        LEFT JOIN LATERAL (
-         SELECT CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END AS data, e.metadata
+         SELECT ${storedBodySql('e')} AS data, e.metadata
          FROM ${POSTGRES_EVENTS_TABLE} e WHERE t.data IS NULL AND e.position = t.position LIMIT 1
        ) s ON true`;
 }
+
+/** A stored event's body as the timeline gives it: a stored null body reads as {}, as on the copying path. */
+export const storedBodySql = (alias: string): string => `CASE WHEN json_typeof(${alias}.data) = 'null' THEN '{}'::json ELSE ${alias}.data END`;
 
 /** Points the stable views at one version; run inside a transaction, the swap is atomic for readers. */
 export function pointViewsSql(version: number): string[] {

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { POSTGRES_EVENTS_TABLE } from '@ledger/event-store';
-import { timelineWithBodiesSql } from '../interactions/interaction-tables';
+import { storedBodySql, timelineWithBodiesSql } from '../interactions/interaction-tables';
 import { lockActiveVersion, physicalVersions } from './1732800000000-interaction-queues-and-metrics';
 
 /**
@@ -33,7 +33,7 @@ export class TimelineBodiesByReference1733600000000 implements MigrationInterfac
       const present: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
       if (!present[0]?.present) continue;
       await queryRunner.query(
-        `UPDATE ${table} AS t SET data = CASE WHEN json_typeof(e.data) = 'null' THEN '{}'::json ELSE e.data END, metadata = e.metadata
+        `UPDATE ${table} AS t SET data = ${storedBodySql('e')}, metadata = e.metadata
          FROM ${POSTGRES_EVENTS_TABLE} AS e WHERE t.data IS NULL AND e.position = t.position`,
       );
       await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN data SET NOT NULL, ALTER COLUMN metadata SET NOT NULL`);
