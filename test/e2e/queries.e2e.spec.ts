@@ -221,7 +221,7 @@ describe('query API', () => {
       // A is folded from its timeline up to `at`; C, with nothing after `at`, is served from its current row: both equal a replay.
       expect(body.items[2].state).toEqual((await get(`/v1/interactions/${A}/state?at=${at}`)).body.state);
       expect(body.items[1].state).toEqual((await get(`/v1/interactions/${C}/state?at=${at}`)).body.state);
-      // By queue the page comes from the queue's lookup rows: the same items, states included.
+      // By queue: the same items, states included.
       expect((await list(`activeAt=${at}&queueId=${SALES}`)).items).toEqual(body.items);
       expect(ids(await list(`activeAt=${at}&queueId=${SUPPORT}`))).toEqual([]);
       expect(ids(await list(`activeAt=${iso(T0 + 300 * S)}`))).toEqual([C]);

@@ -21,7 +21,8 @@ describe('migration DropUnreadIndexes1733100000000', () => {
     await db.migrate();
 
     const after = await indexesOf('interactions__v1', 'interaction_events__v1', 'interactions__v2', 'interaction_events__v2');
-    expect(after).toEqual(before.filter((name) => !/_started$|_time$/.test(name)));
+    // Later migrations add indexes of their own (`_spans`): only these two are gone.
+    expect(after.filter((name) => !name.endsWith('_spans'))).toEqual(before.filter((name) => !/_started$|_time$/.test(name)));
     expect(after).toEqual(expect.arrayContaining(['interactions__v1_active', 'interaction_events__v1_timeline']));
     // A version created from now on never has them.
     for (const statement of [...createInteractionTablesSql(3), ...createInteractionIndexesSql(3)]) await db.client.query(statement);

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { TimelineBodiesByReference1733600000000 } from '@ledger/projections';
-import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { useDatabaseBefore } from '../support/migration-fixture';
 
 describe('migration TimelineBodiesByReference1733600000000', () => {
@@ -60,13 +58,7 @@ describe('migration TimelineBodiesByReference1733600000000', () => {
     ];
     expect(await timeline()).toEqual(expected);
 
-    const dataSource = new DataSource({ type: 'postgres', url: db.url, migrations: LEDGER_MIGRATIONS, migrationsTableName: 'ledger_migrations' });
-    await dataSource.initialize();
-    try {
-      await dataSource.undoLastMigration({ transaction: 'each' });
-    } finally {
-      await dataSource.destroy();
-    }
+    await db.revert();
     expect(await nullable('interaction_events__v1')).toEqual(['data NO', 'metadata NO']);
     expect(await nullable('interaction_events__v2')).toEqual(['data NO', 'metadata NO']);
     expect(await timeline()).toEqual(expected);

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll } from 'vitest';
 import { runMigrations } from '@ledger/event-store';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
@@ -10,6 +11,8 @@ export interface MigrationFixture {
   client: Client;
   /** Runs every migration, the one under test included. */
   migrate(): Promise<void>;
+  /** Runs `down` of every migration from the newest back to the one under test, that one included. */
+  revert(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -23,6 +26,21 @@ export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[numbe
     database,
     client,
     migrate: async () => void (await runMigrations(database.url, LEDGER_MIGRATIONS)),
+    async revert() {
+      const dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: LEDGER_MIGRATIONS, migrationsTableName: 'ledger_migrations' });
+      await dataSource.initialize();
+      try {
+        const name = migration.name;
+        for (;;) {
+          const executed = await dataSource.query<{ name: string }[]>('SELECT name FROM ledger_migrations ORDER BY id DESC LIMIT 1');
+          if (executed.length === 0) throw new Error(`${name} was never run`);
+          await dataSource.undoLastMigration({ transaction: 'each' });
+          if (executed[0]?.name === name) return;
+        }
+      } finally {
+        await dataSource.destroy();
+      }
+    },
     async dispose() {
       await client.end();
       await database.drop();
@@ -34,7 +52,7 @@ export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[numbe
  * `databaseBefore(migration)` for a whole suite: made before its tests, dropped after. Read `client` and call
  * `migrate()` inside tests only (they are set in beforeAll).
  */
-export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): { client: Client; url: string; migrate(): Promise<void> } {
+export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number]): { client: Client; url: string; migrate(): Promise<void>; revert(): Promise<void> } {
   let fixture: MigrationFixture | undefined;
   const ready = (): MigrationFixture => {
     if (!fixture) throw new Error('the migration fixture is used outside a test');
@@ -52,5 +70,6 @@ export function useDatabaseBefore(migration: (typeof LEDGER_MIGRATIONS)[number])
       return ready().database.url;
     },
     migrate: () => ready().migrate(),
+    revert: () => ready().revert(),
   };
 }

@@ -57,6 +57,46 @@ export const LIST_ITEM_COLUMN_SQL = `list_item text GENERATED ALWAYS AS (interac
     disconnect_type, acd_outcome, abandoned, event_count, stale, metrics)) STORED`;
 
 /**
+ * A timestamptz as microseconds since 1970 (float8; ±infinity as ±1e17). Written out in each function rather than a
+ * function of its own: CREATE INDEX runs with search_path = pg_catalog (PostgreSQL 17), where an unqualified call of
+ * another function of ours is not found, and a function that sets its own search_path is never inlined.
+ */
+const epochMicrosSql = (column: string): string => `CASE WHEN ${column} = 'infinity' THEN 1e17 WHEN ${column} = '-infinity' THEN -1e17
+                   ELSE (extract(epoch FROM ${column} - timestamptz '1970-01-01 00:00:00+00') * 1000000)::float8 END`;
+
+/**
+ * An interaction is in progress at T when started_at <= T < ended_at (or it has not ended). A GiST index answers that
+ * for any T by reading the rows in progress and no others, where walking the list's order had to read every older
+ * interaction to know none of them was still in progress. Each row is a point (start, end) in microseconds since 1970
+ * (exact in a float8 until the year 2255); the rows in progress at T are the points in the box x <= T, y > T. Points
+ * rather than tstzrange spans: a GiST insert costs a third as much (~8 µs against ~20 µs a row written; 1,000,000 rows
+ * built in 3 s against 17 s), and the projector rewrites each interaction a few times. A row without a start, or with
+ * an end not after its start, lies at x = 1e17, in no instant's box (`?activeAt=` never listed those). IMMUTABLE and
+ * plain SQL: PostgreSQL inlines them, in the index and in the query alike.
+ */
+export const ACTIVE_SPAN_FUNCTIONS_SQL = [
+  `CREATE OR REPLACE FUNCTION interaction_span_point(started_at timestamptz, ended_at timestamptz) RETURNS point
+     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+       SELECT CASE WHEN started_at IS NULL OR ended_at <= started_at THEN point(1e17, 0)
+                   ELSE point(${epochMicrosSql('started_at')}, coalesce(${epochMicrosSql('ended_at')}, 1e17)) END
+     $$`,
+  `CREATE OR REPLACE FUNCTION interaction_active_at_box(instant timestamptz) RETURNS box
+     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+       SELECT box(point(-1e18, ${epochMicrosSql('instant')} + 1), point(${epochMicrosSql('instant')}, 1e18))
+     $$`,
+];
+
+/** The GiST index of a version's span points (ACTIVE_SPAN_FUNCTIONS_SQL). */
+export const activeSpansIndexSql = (version: number): string => {
+  const i = interactionTables(version).interactions;
+  return `CREATE INDEX IF NOT EXISTS ${i}_spans ON ${i} USING gist (interaction_span_point(started_at, ended_at))`;
+};
+
+/** A row of `interactions` in progress at `atParam` (started_at <= T < ended_at), in the form its GiST index serves. */
+export const activeAtSql = (atParam: string): string =>
+  `interaction_span_point(started_at, ended_at) <@ interaction_active_at_box(${atParam}::timestamptz)`;
+
+/**
  * Keeps the list item each queue lookup row carries equal to its interaction's, whoever writes the interaction (the
  * projector, a dead letter marking it stale, a writer of an older release): once per statement, over the rows it
  * changed (the transition table), probing the lookup rows by key. The lookup table is the trigger's argument (one per
@@ -173,7 +213,8 @@ export function createInteractionTablesSql(version: number): string[] {
 
 /**
  * Secondary indexes of one version (idempotent). Only indexes a query reads: every projector write updates each one.
- * Ranges of started_at are served by `_active`, whose leading column it is; timelines are read by conversation.
+ * Ranges of started_at (from, to) are served by `_active`, whose leading column it is, `?activeAt=` by `_spans`;
+ * timelines are read by conversation.
  */
 export function createInteractionIndexesSql(version: number): string[] {
   const t = interactionTables(version);
@@ -181,6 +222,7 @@ export function createInteractionIndexesSql(version: number): string[] {
   return [
     `CREATE INDEX IF NOT EXISTS ${i}_sort ON ${i} (sort_time DESC, conversation_id DESC)`,
     `CREATE INDEX IF NOT EXISTS ${i}_active ON ${i} (started_at, ended_at)`,
+    activeSpansIndexSql(version),
     `CREATE INDEX IF NOT EXISTS ${i}_queues ON ${i} USING gin (queue_ids)`,
     `CREATE INDEX IF NOT EXISTS ${i}_users ON ${i} USING gin (user_ids)`,
     `CREATE INDEX IF NOT EXISTS ${i}_wrapups ON ${i} USING gin (wrapup_codes)`,

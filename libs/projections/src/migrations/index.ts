@@ -6,9 +6,11 @@ import { InteractionListItems1732900000000 } from './1732900000000-interaction-l
 import { DropUnreadIndexes1733100000000 } from './1733100000000-drop-unread-indexes';
 import { QueueRowsCarryListItems1733400000000 } from './1733400000000-queue-rows-carry-list-items';
 import { TimelineBodiesByReference1733600000000 } from './1733600000000-timeline-bodies-by-reference';
+import { InteractionActiveSpans1733700000000 } from './1733700000000-interaction-active-spans';
 
 export {
   DropUnreadIndexes1733100000000,
+  InteractionActiveSpans1733700000000,
   InteractionListItems1732900000000,
   InteractionQueuesAndMetrics1732800000000,
   QueueRowsCarryListItems1733400000000,
@@ -26,4 +28,5 @@ export const READ_MODEL_MIGRATIONS = [
   DropUnreadIndexes1733100000000,
   QueueRowsCarryListItems1733400000000,
   TimelineBodiesByReference1733600000000,
+  InteractionActiveSpans1733700000000,
 ];

@@ -3,12 +3,12 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { normaliseDisconnectType } from '@ledger/domain';
-import type { InteractionProjectionDefinition } from '@ledger/projections';
+import { activeAtSql, type InteractionProjectionDefinition } from '@ledger/projections';
 import { INTERACTION_PROJECTION_DEFINITION } from '../../../projector/projector.tokens';
 import { cursorTimeSql, encodeCursor } from '../../shared/keyset-cursor';
 import { queryPrepared } from '../../shared/prepared-query';
 import { currentStateIfSettledSql, foldStatesAt } from '../../shared/states-at';
-import { LIST_CURSOR_KIND, type ListInteractionsFilters } from './list-interactions.params';
+import { LIST_CURSOR_KIND, type ListInteractionsFilters, type ListInteractionsParams } from './list-interactions.params';
 import { ListInteractionsQuery } from './list-interactions.query';
 
 interface PageRow {
@@ -33,25 +33,86 @@ function pageSql(
   queueId: string | undefined,
   rowFilters: string[],
   keyset: ((prefix: string) => string) | null,
-  extra: string,
   limit: string,
   bind: (value: unknown) => string,
 ): string {
-  const order = (prefix: string): string => `ORDER BY ${prefix}sort_time DESC, ${prefix}conversation_id DESC LIMIT ${limit}`;
   if (queueId === undefined) {
     const where = [...rowFilters, ...(keyset ? [keyset('')] : [])];
-    return `SELECT sort_time, conversation_id, list_item${extra} FROM interactions
-            ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order('')}`;
+    return `SELECT sort_time, conversation_id, list_item FROM interactions
+            ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${pageOrder('', limit)}`;
   }
-  const walk = `WHERE q.queue_id = ${bind(queueId)}${keyset ? ` AND ${keyset('q.')}` : ''} ${order('q.')}`;
-  if (rowFilters.length === 0 && extra === '') {
+  const walk = `WHERE q.queue_id = ${bind(queueId)}${keyset ? ` AND ${keyset('q.')}` : ''} ${pageOrder('q.', limit)}`;
+  if (rowFilters.length === 0) {
     return `SELECT q.sort_time, q.conversation_id,
               coalesce(q.list_item, (SELECT list_item FROM interactions WHERE interactions.conversation_id = q.conversation_id)) AS list_item
             FROM interaction_queues q ${walk}`;
   }
   const probe = ['interactions.conversation_id = q.conversation_id', ...rowFilters];
   return `SELECT q.sort_time, q.conversation_id, i.* FROM interaction_queues q
-          CROSS JOIN LATERAL (SELECT list_item${extra} FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i ${walk}`;
+          CROSS JOIN LATERAL (SELECT list_item FROM interactions WHERE ${probe.join(' AND ')} OFFSET 0) i ${walk}`;
+}
+
+/**
+ * `?activeAt=T`: the page is taken from the rows in progress at T, all of them read through the `_spans` index and
+ * then sorted (a centre's concurrency bounds them). Walking the list's order instead, PostgreSQL could not stop before
+ * the oldest row, since any older interaction might still have been in progress: two pages of 500 read 992,000 rows
+ * at 1,000,000 interactions. OFFSET 0 keeps that plan whatever the LIMIT tempts it to. The queue is a filter here,
+ * not a walk, for the same reason. Each page row gets `state_at` after the limit (currentStateIfSettledSql).
+ */
+function activePageSql(rowFilters: string[], keyset: ((prefix: string) => string) | null, stateAt: string, limit: string): string {
+  const where = [...rowFilters, ...(keyset ? [keyset('')] : [])];
+  return `SELECT sort_time, conversation_id, list_item, (${stateAt})::text AS state_at FROM (
+            SELECT * FROM (
+              SELECT sort_time, conversation_id, list_item, last_event_time, state FROM interactions WHERE ${where.join(' AND ')} OFFSET 0
+            ) active ${pageOrder('', limit)}
+          ) interactions`;
+}
+
+const pageOrder = (prefix: string, limit: string): string => `ORDER BY ${prefix}sort_time DESC, ${prefix}conversation_id DESC LIMIT ${limit}`;
+
+/** One page's statement; `prepared`: run as a named prepared statement (its plan is fixed by its shape). */
+export interface ListPageStatement {
+  text: string;
+  values: unknown[];
+  prepared: boolean;
+}
+
+/**
+ * The SQL of one keyset page over `interactions`, ordered (sort_time DESC, conversation_id DESC), fetching limit + 1
+ * rows (the extra one says whether a next page exists).
+ */
+export function listPageStatement({ filters, after, limit }: ListInteractionsParams): ListPageStatement {
+  const sql: string[] = [];
+  const values: unknown[] = [];
+  const bind = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const activeAt = filters.activeAt === undefined ? undefined : bind(filters.activeAt);
+  whereFilters(filters, sql, bind);
+  const keyset = after && ((prefix: string) => `(${prefix}sort_time, ${prefix}conversation_id) < (${bind(after.sortTime)}::timestamptz, ${bind(after.conversationId)}::text)`);
+  // The cursor's time is rendered for the page's last row alone: to_char on all 51 rows took ~30 µs of a ~500 µs
+  // page at 1,000,000 interactions.
+  const order = 'ORDER BY sort_time DESC, conversation_id DESC';
+  // The limit is written into the text, not bound: with LIMIT $n the prepared queue walk's generic plan looked
+  // dearer than planning each call afresh, so PostgreSQL never kept it (0 generic plans in 2,050 runs, 0.57 ms a page
+  // against 0.40 ms). A validated integer (limitParam), so a literal is safe; one statement per limit in use.
+  const fetch = String(limit + 1);
+  let page: string;
+  if (activeAt === undefined) {
+    page = pageSql(filters.queueId, sql, keyset, fetch, bind);
+  } else {
+    sql.push(activeAtSql(activeAt));
+    if (filters.queueId !== undefined) sql.push(`queue_ids @> ARRAY[${bind(filters.queueId)}::text]`);
+    page = activePageSql(sql, keyset, currentStateIfSettledSql(activeAt), fetch);
+  }
+  const text = `SELECT conversation_id, list_item${activeAt === undefined ? '' : ', state_at'},
+              CASE WHEN row_number() OVER (${order}) = ${limit} THEN ${cursorTimeSql('sort_time')} END AS sort_key
+       FROM (${page}) page
+       ${order}`;
+  // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
+  // made for their values (a user with three interactions and one with thousands want different ones).
+  return { text, values, prepared: filters.queueId !== undefined && activeAt === undefined };
 }
 
 /** Phone numbers are stored as Genesys sends them (`tel:+1317...`); a bare number matches its `tel:` form too. */
@@ -69,37 +130,13 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
   ) {}
 
   async execute({ params }: ListInteractionsQuery): Promise<string> {
-    const sql: string[] = [];
-    const values: unknown[] = [];
-    const bind = (value: unknown): string => {
-      values.push(value);
-      return `$${values.length}`;
-    };
-    whereFilters(params.filters, sql, bind);
-    const after = params.after;
-    const keyset = after && ((prefix: string) => `(${prefix}sort_time, ${prefix}conversation_id) < (${bind(after.sortTime)}::timestamptz, ${bind(after.conversationId)}::text)`);
-    const activeAt = params.filters.activeAt;
-    const stateAt = activeAt === undefined ? '' : `, (${currentStateIfSettledSql(bind(activeAt))})::text AS state_at`;
-    // The page is a subquery so that `state_at` is worked out for its rows alone, not for every row a sort reads.
-    const queueId = params.filters.queueId;
-    // The cursor's time is rendered for the page's last row alone: to_char on all 51 rows took ~30 µs of a ~500 µs
-    // page at 1,000,000 interactions.
-    const order = 'ORDER BY sort_time DESC, conversation_id DESC';
-    // The limit is written into the text, not bound: with LIMIT $n the prepared queue walk's generic plan looked
-    // dearer than planning each call afresh, so PostgreSQL never kept it (0 generic plans in 2,050 runs, 0.57 ms a page
-    // against 0.40 ms). A validated integer (limitParam), so a literal is safe; one statement per limit in use.
-    const limit = String(params.limit);
-    const text = `SELECT conversation_id, list_item${activeAt === undefined ? '' : ', state_at'},
-              CASE WHEN row_number() OVER (${order}) = ${limit} THEN ${cursorTimeSql('sort_time')} END AS sort_key
-       FROM (${pageSql(queueId, sql, keyset, stateAt, String(params.limit + 1), bind)}) page
-       ${order}`;
-    // The queue walk's plan is fixed by its shape: it is prepared once per connection. Other filters keep a plan
-    // made for their values (a user with three interactions and one with thousands want different ones).
-    const rows = queueId === undefined ? await this.dataSource.query<PageRow[]>(text, values) : await queryPrepared<PageRow>(this.dataSource, text, values);
+    const { text, values, prepared } = listPageStatement(params);
+    const rows = prepared ? await queryPrepared<PageRow>(this.dataSource, text, values) : await this.dataSource.query<PageRow[]>(text, values);
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > params.limit && last ? encodeCursor(LIST_CURSOR_KIND, [last.sort_key, last.conversation_id]) : null;
     let items = page.map((row) => row.list_item);
+    const activeAt = params.filters.activeAt;
     if (activeAt !== undefined) {
       const unsettled = page.filter((row) => !row.state_at).map((row) => row.conversation_id);
       const folded = await foldStatesAt(this.dataSource, unsettled, activeAt, this.definition.extensions);
@@ -114,7 +151,7 @@ export class ListInteractionsHandler implements IQueryHandler<ListInteractionsQu
   }
 }
 
-/** The filters a row of `interactions` must pass (the queue is the page's source, see pageSql). */
+/** The filters a row of `interactions` must pass (the queue and activeAt shape the page itself: pageSql, activePageSql). */
 function whereFilters(f: ListInteractionsFilters, sql: string[], bind: (value: unknown) => string): void {
   if (f.from !== undefined) sql.push(`started_at >= ${bind(f.from)}::timestamptz`);
   if (f.to !== undefined) sql.push(`started_at < ${bind(f.to)}::timestamptz`);
@@ -128,8 +165,4 @@ function whereFilters(f: ListInteractionsFilters, sql: string[], bind: (value: u
   if (f.phase !== undefined) sql.push(`phase = ${bind(f.phase)}`);
   if (f.ani !== undefined) sql.push(`ani = ANY(${bind(phoneForms(f.ani))}::text[])`);
   if (f.dnis !== undefined) sql.push(`dnis = ANY(${bind(phoneForms(f.dnis))}::text[])`);
-  if (f.activeAt !== undefined) {
-    const at = bind(f.activeAt);
-    sql.push(`started_at <= ${at}::timestamptz AND (ended_at IS NULL OR ended_at > ${at}::timestamptz)`);
-  }
 }
