@@ -239,15 +239,17 @@ function storedRows(states: Map<string, PlannedState>, byConversation: Map<strin
 }
 
 /**
- * Timeline rows, idempotent by event id. Resolves with the positions of the rows that were new, or null when all of
- * them were (what a catch-up nearly always sees): the answer is then one row, not one per event.
+ * Timeline rows, idempotent: keyed by position (one per stored event, as its id is). Resolves with the positions of
+ * the rows that were new, or null when all of them were (what a catch-up nearly always sees): the answer is then one
+ * row, not one per event. The conflict names no key, so a version keyed by event id (made by a release before
+ * TimelineKeyedByPosition1733800000000) is written the same way.
  */
 function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]): Promise<string[] | null> {
   const keys = 'event_id, conversation_id, event_type, event_time, received_at, position';
   const reported = (columns: string, inserted: string) => `WITH inserted AS (
        INSERT INTO ${target.tables.events} (${columns})
        ${inserted}
-       ON CONFLICT (event_id) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING position
      )
      SELECT CASE WHEN count(*) < $1 THEN coalesce(array_agg(position), '{}') END AS positions FROM inserted`;

@@ -172,12 +172,14 @@ export function createInteractionTablesSql(version: number): string[] {
       ${LIST_ITEM_COLUMN_SQL}
     ) WITH (${INTERACTIONS_STORAGE})`,
     `CREATE TABLE IF NOT EXISTS ${t.events} (
-      event_id uuid PRIMARY KEY,
+      event_id uuid NOT NULL,
       conversation_id text NOT NULL,
       event_type text NOT NULL,
       event_time timestamptz,
       received_at timestamptz NOT NULL,
-      position bigint NOT NULL,
+      -- The key (TimelineKeyedByPosition1733800000000): one row per stored event, which has one position as it has
+      -- one id, and inserted in position order it goes to the index's last page instead of a random one.
+      position bigint PRIMARY KEY,
       -- json, not jsonb: stored as received, never queried inside (see TimelineBodiesAsJson1732700000000).
       -- Null: the bodies are the stored event's, at this position in the same database (timelineWithBodiesSql).
       data json,

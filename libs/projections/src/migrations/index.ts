@@ -7,6 +7,7 @@ import { DropUnreadIndexes1733100000000 } from './1733100000000-drop-unread-inde
 import { QueueRowsCarryListItems1733400000000 } from './1733400000000-queue-rows-carry-list-items';
 import { TimelineBodiesByReference1733600000000 } from './1733600000000-timeline-bodies-by-reference';
 import { InteractionActiveSpans1733700000000 } from './1733700000000-interaction-active-spans';
+import { TimelineKeyedByPosition1733800000000 } from './1733800000000-timeline-keyed-by-position';
 
 export {
   DropUnreadIndexes1733100000000,
@@ -16,6 +17,7 @@ export {
   QueueRowsCarryListItems1733400000000,
   TimelineBodiesAsJson1732700000000,
   TimelineBodiesByReference1733600000000,
+  TimelineKeyedByPosition1733800000000,
 };
 
 /** Read-model migrations, in order (after the event store's). */
@@ -29,4 +31,5 @@ export const READ_MODEL_MIGRATIONS = [
   QueueRowsCarryListItems1733400000000,
   TimelineBodiesByReference1733600000000,
   InteractionActiveSpans1733700000000,
+  TimelineKeyedByPosition1733800000000,
 ];
