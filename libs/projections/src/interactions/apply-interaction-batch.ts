@@ -93,7 +93,7 @@ export interface FinishedBatch extends AppliedBatch {
 
 /**
  * Applies a batch of stored events to the interaction read models inside the caller's transaction: timeline rows
- * (idempotent by event id), interaction states (incremental, or re-folded when an event arrives late), queue
+ * (idempotent: one per stored event), interaction states (incremental, or re-folded when an event arrives late), queue
  * contributions and the affected queue intervals. The checkpoint is the caller's, in the same transaction.
  */
 export async function applyInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[]): Promise<AppliedBatch> {
