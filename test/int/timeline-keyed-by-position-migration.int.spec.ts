@@ -19,7 +19,7 @@ describe('migration TimelineKeyedByPosition1733800000000', () => {
     );
   const rows = async (table: string) => (await db.client.query(`SELECT event_id, position FROM ${table} ORDER BY position`)).rows;
 
-  it('keys every version’s timeline by position, keeps its rows, and goes back down', async () => {
+  it('keys every version’s timeline by (position, event id), keeps its rows, and goes back down', async () => {
     // The active version and one a rebuild is filling (its tables as that release made them: keyed by event id).
     for (const statement of createInteractionTablesSql(2).filter((sql) => !sql.includes('TRIGGER'))) await db.client.query(statement);
     await db.client.query('ALTER TABLE interaction_events__v2 DROP CONSTRAINT interaction_events__v2_pkey, ADD PRIMARY KEY (event_id)');
@@ -34,11 +34,12 @@ describe('migration TimelineKeyedByPosition1733800000000', () => {
     await db.migrate();
 
     for (const table of ['interaction_events__v1', 'interaction_events__v2']) {
-      expect(await keyOf(table)).toEqual(['PRIMARY KEY ("position")']);
+      expect(await keyOf(table)).toEqual(['PRIMARY KEY ("position", event_id)']);
       expect(await rows(table)).toEqual(before);
-      // The stored event at a position is applied once: a second insert of it is skipped.
+      // A stored event is applied once: a second insert of it is skipped; another event is never taken for it.
       expect((await insert(table, first, 10)).rows).toEqual([]);
       expect((await insert(table, randomUUID(), 12)).rows).toEqual([{ position: '12' }]);
+      expect((await insert(table, randomUUID(), 10)).rows).toEqual([{ position: '10' }]);
     }
 
     await db.revert();

@@ -239,7 +239,7 @@ function storedRows(states: Map<string, PlannedState>, byConversation: Map<strin
 }
 
 /**
- * Timeline rows, idempotent: keyed by position (one per stored event, as its id is). Resolves with the positions of
+ * Timeline rows, idempotent: keyed by (position, event id), one per stored event. Resolves with the positions of
  * the rows that were new, or null when all of them were (what a catch-up nearly always sees): the answer is then one
  * row, not one per event. The conflict names no key, so a version keyed by event id (made by a release before
  * TimelineKeyedByPosition1733800000000) is written the same way.

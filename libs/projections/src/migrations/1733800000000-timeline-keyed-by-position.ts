@@ -3,18 +3,19 @@ import { physicalVersions } from './1732800000000-interaction-queues-and-metrics
 
 /**
  * Timeline rows were keyed by event id, a random UUID: every row a catch-up inserted went down to a random page of
- * that index. A stored event has one position as it has one id, and the projector inserts in position order, so keyed
- * by position each insert lands on the index's last page (400,000 events, four alternating pairs: PostgreSQL's CPU
- * 30.5–39.3 → 25.1–31.6 µs an event, the catch-up 4–10% faster). The event id stays a column; no query looks a row up
- * by it. The key is rebuilt on every version under an exclusive lock (the timeline's readers and its projector wait;
- * about 0.3 s per million rows here). An older release's projector names the event id as its conflict key and
- * cannot write to the timeline after this: see README → Upgrading.
+ * that index. The projector inserts in position order, so keyed by (position, event id) each insert lands on the
+ * index's last page (400,000 events, four alternating pairs: PostgreSQL's CPU 30.5–39.3 → 25.1–31.6 µs an event, the
+ * catch-up 4–10% faster). A stored event has one position as it has one id; the id stays in the key so that two
+ * events are never taken for one should a store give them the same position. No query looks a row up by id alone.
+ * The key is rebuilt on every version under an exclusive lock (the timeline's readers and its projector wait; about
+ * 0.3 s per million rows here). An older release's projector names the event id as its conflict key and cannot
+ * write to the timeline after this: see README → Upgrading.
  */
 export class TimelineKeyedByPosition1733800000000 implements MigrationInterface {
   name = 'TimelineKeyedByPosition1733800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await rekey(queryRunner, 'position');
+    await rekey(queryRunner, 'position, event_id');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -22,15 +23,13 @@ export class TimelineKeyedByPosition1733800000000 implements MigrationInterface 
   }
 }
 
-async function rekey(queryRunner: QueryRunner, column: 'position' | 'event_id'): Promise<void> {
+async function rekey(queryRunner: QueryRunner, columns: 'position, event_id' | 'event_id'): Promise<void> {
   for (const version of await physicalVersions(queryRunner)) {
     const table = `interaction_events__v${version}`;
-    const keys: { name: string }[] = await queryRunner.query(
-      "SELECT conname AS name FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'",
-      [table],
-    );
-    const drop = keys.map((key) => `DROP CONSTRAINT ${key.name}, `).join('');
     const present: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-    if (present[0]?.present) await queryRunner.query(`ALTER TABLE ${table} ${drop}ADD CONSTRAINT ${table}_pkey PRIMARY KEY (${column})`);
+    if (!present[0]?.present) continue;
+    const keys: { name: string }[] = await queryRunner.query("SELECT conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [table]);
+    const drop = keys.map((key) => `DROP CONSTRAINT ${key.name}, `).join('');
+    await queryRunner.query(`ALTER TABLE ${table} ${drop}ADD CONSTRAINT ${table}_pkey PRIMARY KEY (${columns})`);
   }
 }
