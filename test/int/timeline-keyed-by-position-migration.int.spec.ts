@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createInteractionTablesSql, TimelineKeyedByPosition1733800000000 } from '@ledger/projections';
+import { Client } from 'pg';
+import { createInteractionTablesSql, INTERACTION_PROJECTOR_LOCK, TimelineKeyedByPosition1733800000000 } from '@ledger/projections';
 import { useDatabaseBefore } from '../support/migration-fixture';
 
 describe('migration TimelineKeyedByPosition1733800000000', () => {
@@ -30,6 +31,17 @@ describe('migration TimelineKeyedByPosition1733800000000', () => {
       expect(await keyOf(table)).toEqual(['PRIMARY KEY (event_id)']);
     }
     const before = await rows('interaction_events__v1');
+
+    // A projector of the earlier release still writing (its single-writer lock held): the migration refuses to run.
+    const earlierProjector = new Client({ connectionString: db.url });
+    await earlierProjector.connect();
+    try {
+      await earlierProjector.query('SELECT pg_advisory_lock($1, 1)', [INTERACTION_PROJECTOR_LOCK]);
+      await expect(db.migrate()).rejects.toThrow(/a projector is writing to this database .*stop every older instance's projector role/);
+      expect(await keyOf('interaction_events__v1')).toEqual(['PRIMARY KEY (event_id)']);
+    } finally {
+      await earlierProjector.end();
+    }
 
     await db.migrate();
 

@@ -100,8 +100,8 @@ type PipelinedOutcome =
   | { kind: 'discarded' }
   | { kind: 'failed'; error: unknown };
 
-/** Advisory-lock key: one projector instance writes at a time; others stand by. */
-const SINGLE_WRITER_LOCK = 7244101;
+/** Advisory-lock key (with the version): one projector instance writes at a time; others stand by. */
+export const INTERACTION_PROJECTOR_LOCK = 7244101;
 
 /**
  * Follows `$all` (interaction streams only) and keeps the interaction read models, committing each batch and the
@@ -128,7 +128,7 @@ export class InteractionProjector {
     // The single-writer lock's connection, one per batch in flight (PIPELINE_DEPTH while catching up), one to spare.
     this.pool = new Pool({ connectionString: options.connectionString, max: PIPELINE_DEPTH + 2 });
     this.pool.on('error', () => undefined);
-    this.lock = new SingleWriterLock(this.pool, [SINGLE_WRITER_LOCK, options.version ?? INTERACTIONS_PROJECTION.version], (error) => {
+    this.lock = new SingleWriterLock(this.pool, [INTERACTION_PROJECTOR_LOCK, options.version ?? INTERACTIONS_PROJECTION.version], (error) => {
       this.state.lastError = `single-writer lock lost: ${error instanceof Error ? error.message : String(error)}`;
       void this.subscription?.close();
     });

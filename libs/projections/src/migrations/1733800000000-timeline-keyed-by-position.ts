@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { INTERACTION_PROJECTOR_LOCK } from '../interactions/interaction-projector';
 import { physicalVersions } from './1732800000000-interaction-queues-and-metrics';
 
 /**
@@ -9,12 +10,25 @@ import { physicalVersions } from './1732800000000-interaction-queues-and-metrics
  * events are never taken for one should a store give them the same position. No query looks a row up by id alone.
  * The key is rebuilt on every version under an exclusive lock (the timeline's readers and its projector wait; about
  * 0.3 s per million rows here). An older release's projector names the event id as its conflict key and cannot
- * write to the timeline after this: see README → Upgrading.
+ * write to the timeline after this (its batches would end in dead letters), so the migration refuses to run while a
+ * projector holds its single-writer lock in this database: stop the older release's projector, then start this one
+ * (README → Upgrading).
  */
 export class TimelineKeyedByPosition1733800000000 implements MigrationInterface {
   name = 'TimelineKeyedByPosition1733800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const writers: { pid: number }[] = await queryRunner.query(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1 AND objsubid = 2
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [INTERACTION_PROJECTOR_LOCK],
+    );
+    if (writers.length > 0) {
+      throw new Error(
+        `${this.name}: a projector is writing to this database (backend pid ${writers.map((w) => w.pid).join(', ')}); an earlier release's ` +
+          "cannot write to the timeline once this migration has changed its key: stop every older instance's projector role, then start this release again",
+      );
+    }
     await rekey(queryRunner, 'position, event_id');
   }
 
