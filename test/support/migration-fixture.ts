@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll } from 'vitest';
-import { runMigrations } from '@ledger/event-store';
+import { revertMigrations, runMigrations } from '@ledger/event-store';
 import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -26,21 +25,7 @@ export async function databaseBefore(migration: (typeof LEDGER_MIGRATIONS)[numbe
     database,
     client,
     migrate: async () => void (await runMigrations(database.url, LEDGER_MIGRATIONS)),
-    async revert() {
-      const dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: LEDGER_MIGRATIONS, migrationsTableName: 'ledger_migrations' });
-      await dataSource.initialize();
-      try {
-        const name = migration.name;
-        for (;;) {
-          const executed = await dataSource.query<{ name: string }[]>('SELECT name FROM ledger_migrations ORDER BY id DESC LIMIT 1');
-          if (executed.length === 0) throw new Error(`${name} was never run`);
-          await dataSource.undoLastMigration({ transaction: 'each' });
-          if (executed[0]?.name === name) return;
-        }
-      } finally {
-        await dataSource.destroy();
-      }
-    },
+    revert: async () => void (await revertMigrations(database.url, LEDGER_MIGRATIONS, migration.name)),
     async dispose() {
       await client.end();
       await database.drop();

@@ -5,7 +5,7 @@ import { AppendLocksWithoutRewriting1733300000000 } from './1733300000000-append
 import { AppendTakesArrays1733500000000 } from './1733500000000-append-takes-arrays';
 
 /** Migrations of the PostgreSQL event store, in order. The app runs them with the read-model migrations. */
-export { runMigrations, pendingMigrations } from './run-migrations';
+export { runMigrations, pendingMigrations, revertMigrations } from './run-migrations';
 
 export const EVENT_STORE_MIGRATIONS = [
   CreateEventStore1732400000000,

@@ -61,3 +61,9 @@ export async function physicalVersions(queryRunner: QueryRunner): Promise<number
   );
   return rows.map((row) => row.version);
 }
+
+/** Whether a table or index of that name exists in the current schema. */
+export async function relationExists(queryRunner: QueryRunner, name: string): Promise<boolean> {
+  const rows: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
+  return rows[0]?.present === true;
+}

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { QUEUE_LIST_ITEMS_FUNCTION_SQL, queueListItemsTriggerSql } from '../interactions/interaction-tables';
-import { lockActiveVersion, physicalVersions } from './1732800000000-interaction-queues-and-metrics';
+import { lockActiveVersion, physicalVersions, relationExists } from './1732800000000-interaction-queues-and-metrics';
 
 /**
  * The list by queue walked the queue's lookup rows and probed each one's interaction for its list item: 51 probes of
@@ -19,8 +19,7 @@ export class QueueRowsCarryListItems1733400000000 implements MigrationInterface 
     for (const version of await physicalVersions(queryRunner)) {
       // A version whose tables were left half made (a rebuild stopped while creating them) gets its lookup table, with
       // the column and the trigger, when the rebuild resumes (createInteractionTablesSql).
-      const lookup: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [`interaction_queues__v${version}`]);
-      if (!lookup[0]?.present) continue;
+      if (!(await relationExists(queryRunner, `interaction_queues__v${version}`))) continue;
       await queryRunner.query(`ALTER TABLE interaction_queues__v${version} ADD COLUMN IF NOT EXISTS list_item text`);
       await queryRunner.query(
         `UPDATE interaction_queues__v${version} AS q SET list_item = i.list_item

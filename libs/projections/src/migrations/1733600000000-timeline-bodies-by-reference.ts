@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { POSTGRES_EVENTS_TABLE } from '@ledger/event-store';
 import { storedBodySql, timelineWithBodiesSql } from '../interactions/interaction-tables';
-import { lockActiveVersion, physicalVersions } from './1732800000000-interaction-queues-and-metrics';
+import { lockActiveVersion, physicalVersions, relationExists } from './1732800000000-interaction-queues-and-metrics';
 
 /**
  * Timeline rows projected from the PostgreSQL store in the same database no longer copy the event's bodies: their
@@ -30,8 +30,7 @@ export class TimelineBodiesByReference1733600000000 implements MigrationInterfac
     await queryRunner.query('DROP VIEW IF EXISTS interaction_events');
     for (const version of await physicalVersions(queryRunner)) {
       const table = `interaction_events__v${version}`;
-      const present: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-      if (!present[0]?.present) continue;
+      if (!(await relationExists(queryRunner, table))) continue;
       await queryRunner.query(
         `UPDATE ${table} AS t SET data = ${storedBodySql('e')}, metadata = e.metadata
          FROM ${POSTGRES_EVENTS_TABLE} AS e WHERE t.data IS NULL AND e.position = t.position`,

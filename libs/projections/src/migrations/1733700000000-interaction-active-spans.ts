@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ACTIVE_SPAN_FUNCTIONS_SQL, activeSpansIndexSql } from '../interactions/interaction-tables';
-import { physicalVersions } from './1732800000000-interaction-queues-and-metrics';
+import { physicalVersions, relationExists } from './1732800000000-interaction-queues-and-metrics';
 
 /**
  * `?activeAt=T` walked the list's order and kept the rows in progress at T: to end its last page it read every
@@ -15,8 +15,7 @@ export class InteractionActiveSpans1733700000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const statement of ACTIVE_SPAN_FUNCTIONS_SQL) await queryRunner.query(statement);
     for (const version of await physicalVersions(queryRunner)) {
-      const indexed: { indexed: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS indexed', [`interactions__v${version}_sort`]);
-      if (indexed[0]?.indexed) await queryRunner.query(activeSpansIndexSql(version));
+      if (await relationExists(queryRunner, `interactions__v${version}_sort`)) await queryRunner.query(activeSpansIndexSql(version));
     }
   }
 

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { INTERACTION_PROJECTOR_LOCK } from '../interactions/interaction-projector';
-import { physicalVersions } from './1732800000000-interaction-queues-and-metrics';
+import { physicalVersions, relationExists } from './1732800000000-interaction-queues-and-metrics';
 
 /**
  * Timeline rows were keyed by event id, a random UUID: every row a catch-up inserted went down to a random page of
@@ -40,8 +40,7 @@ export class TimelineKeyedByPosition1733800000000 implements MigrationInterface 
 async function rekey(queryRunner: QueryRunner, columns: 'position, event_id' | 'event_id'): Promise<void> {
   for (const version of await physicalVersions(queryRunner)) {
     const table = `interaction_events__v${version}`;
-    const present: { present: boolean }[] = await queryRunner.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-    if (!present[0]?.present) continue;
+    if (!(await relationExists(queryRunner, table))) continue;
     const keys: { name: string }[] = await queryRunner.query("SELECT conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [table]);
     const drop = keys.map((key) => `DROP CONSTRAINT ${key.name}, `).join('');
     await queryRunner.query(`ALTER TABLE ${table} ${drop}ADD CONSTRAINT ${table}_pkey PRIMARY KEY (${columns})`);
