@@ -1,7 +1,15 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESYS_UPCASTERS, UpcasterRegistry, foldInteraction, type FoldableEvent, type InteractionState } from '@ledger/domain';
-import { InteractionProjector, applyInteractionBatch, INTERACTIONS_PROJECTION, type ProjectionTarget, type ProjectorStatus } from '@ledger/projections';
+import {
+  InteractionProjector,
+  applyInteractionBatch,
+  finishInteractionBatch,
+  planInteractionBatch,
+  INTERACTIONS_PROJECTION,
+  type ProjectionTarget,
+  type ProjectorStatus,
+} from '@ledger/projections';
 import type { RecordedEvent } from '@ledger/event-store';
 import { ConversationScript } from '../../libs/domain/src/interaction/testing/conversation-script';
 import { generateTraffic } from '../../apps/cli/src/simulate/generate-traffic';
@@ -138,6 +146,42 @@ describe('interaction projector', () => {
     const single = await runUntilCaughtUp(db, db.database.url, 1_000_000);
     expect(single.eventsApplied).toBe(pipelined.eventsApplied);
     expect(await dumpReadModels(db.database.url)).toEqual(inBatchesOf13);
+  });
+
+  it('a catch-up from a checkpoint moved back skips the timeline rows past it as applied, with no batch failing', async () => {
+    // Batches past the timeline's highest row insert without a conflict check (TimelineHighWater); these lie below it.
+    const before = await dumpReadModels(db.database.url);
+    const events = await db.store.readAll({ maxCount: 100_000 });
+    const middle = events[Math.floor(events.length / 2)] as RecordedEvent;
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      await client.query('UPDATE projection_checkpoints SET position = $1 WHERE projection = $2', [middle.position.toString(), INTERACTIONS_PROJECTION.name]);
+    } finally {
+      await client.end();
+    }
+    const resumed = await runUntilCaughtUp(db, db.database.url, 13);
+    expect(resumed.eventsApplied).toBe(0);
+    expect(await dumpReadModels(db.database.url)).toEqual(before);
+  });
+
+  it('timelineIsNew: a timeline row already there fails the batch on its key, never skipped or written twice', async () => {
+    const events = (await db.store.readAll({ maxCount: 100_000 })).slice(0, 40);
+    const client = new Client({ connectionString: db.database.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      const plan = await planInteractionBatch(client, INTERACTIONS_PROJECTION, events, () => undefined, { timelineIsNew: true });
+      expect(plan).not.toBeNull();
+      await expect(finishInteractionBatch(client, INTERACTIONS_PROJECTION, plan as NonNullable<typeof plan>)).rejects.toMatchObject({ code: '23505' });
+      await client.query('ROLLBACK');
+      // The same batch without the option: every row already applied, nothing new.
+      await client.query('BEGIN');
+      expect((await applyInteractionBatch(client, INTERACTIONS_PROJECTION, events)).applied).toBe(0);
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
   });
 });
 

@@ -108,7 +108,13 @@ export async function applyInteractionBatch(client: ClientBase, target: Projecti
  * folds every event as new (what a catch-up sees). Writes nothing else, so the pipelined projector can run it while
  * the previous batch is still being written on another connection. Null: no interaction event in the batch.
  */
-export async function planInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[], known: KnownInteractions): Promise<PlannedBatch | null> {
+export async function planInteractionBatch(
+  client: ClientBase,
+  target: ProjectionTarget,
+  events: RecordedEvent[],
+  known: KnownInteractions,
+  options: PlanOptions = {},
+): Promise<PlannedBatch | null> {
   const { tables } = target;
   const timeline = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map(toTimelineRow);
   if (timeline.length === 0) return null;
@@ -134,7 +140,7 @@ export async function planInteractionBatch(client: ClientBase, target: Projectio
   }
 
   // Sent now and awaited after the fold: the fold below runs while PostgreSQL inserts.
-  const insertion = insertTimeline(client, target, timeline);
+  const insertion = options.timelineIsNew === true ? insertNewTimeline(client, target, timeline) : insertTimeline(client, target, timeline);
   insertion.catch(() => undefined); // awaited in finishInteractionBatch; a fold error must not leave it unhandled
 
   let planned: PlannedStates | null = null;
@@ -145,6 +151,15 @@ export async function planInteractionBatch(client: ClientBase, target: Projectio
     foldError = error; // thrown later only if the events it saw are all new (a database error wins over it)
   }
   return { timeline, candidates, existingById, insertion, planned, foldError, forcedRefold };
+}
+
+export interface PlanOptions {
+  /**
+   * The caller knows no timeline row at these positions exists (they are all past the highest one, in strictly rising
+   * order, and it alone writes the table): the rows are inserted without ON CONFLICT. Wrong, the insert fails on the
+   * key and the transaction with it; nothing is skipped or written twice.
+   */
+  timelineIsNew?: boolean;
 }
 
 /** Second half: re-plans if some events were already applied, re-folds late conversations, writes rows and contributions. */
@@ -245,32 +260,51 @@ function storedRows(states: Map<string, PlannedState>, byConversation: Map<strin
  * TimelineKeyedByPosition1733800000000) is written the same way.
  */
 function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]): Promise<string[] | null> {
+  const { columns, select, values } = timelineSource(target, timeline);
+  return client
+    .query<{ positions: string[] | null }>(
+      `WITH inserted AS (
+         INSERT INTO ${target.tables.events} (${columns})
+         ${select}
+         ON CONFLICT DO NOTHING
+         RETURNING position
+       )
+       SELECT CASE WHEN count(*) < ${timeline.length} THEN coalesce(array_agg(position), '{}') END AS positions FROM inserted`,
+      values,
+    )
+    .then((result) => result.rows[0]?.positions ?? null);
+}
+
+/**
+ * Timeline rows the caller knows are new (PlanOptions.timelineIsNew): a plain insert. `insertTimeline`'s conflict
+ * check made each row cost PostgreSQL half as much again (20,000 rows into a copy of the table: 120 against 80 ms of
+ * backend CPU, medians of sixteen), and a catch-up's rows are all new.
+ */
+function insertNewTimeline(client: ClientBase, target: ProjectionTarget, timeline: TimelineRow[]): Promise<null> {
+  const { columns, select, values } = timelineSource(target, timeline);
+  return client.query(`INSERT INTO ${target.tables.events} (${columns}) ${select}`, values).then(() => null);
+}
+
+/** The timeline's columns, the SELECT that makes the rows, and its parameters. */
+function timelineSource(target: ProjectionTarget, timeline: TimelineRow[]): { columns: string; select: string; values: unknown[] } {
   const keys = 'event_id, conversation_id, event_type, event_time, received_at, position';
-  const reported = (columns: string, inserted: string) => `WITH inserted AS (
-       INSERT INTO ${target.tables.events} (${columns})
-       ${inserted}
-       ON CONFLICT DO NOTHING
-       RETURNING position
-     )
-     SELECT CASE WHEN count(*) < $1 THEN coalesce(array_agg(position), '{}') END AS positions FROM inserted`;
-  const answer = (query: Promise<{ rows: { positions: string[] | null }[] }>) => query.then((result) => result.rows[0]?.positions ?? null);
   if (target.storeEventsTable !== undefined) {
     // The store's table is at hand: only the positions and the times the projector derived travel, as binary arrays
     // (no JSON or date text for PostgreSQL to parse); the id and the stream come from the stored event, and the bodies
     // stay there (null here: timelineWithBodiesSql reads them by position). The lateral probe (LIMIT: never flattened
     // into a hash join over the whole store) is LEFT: an event missing from the store (it cannot be: it was just read
     // from there) fails the NOT NULL columns loudly instead of being counted as already applied.
-    const sql = reported(keys, `SELECT s.event_id, substr(s.stream_id, ${INTERACTION_STREAM_PREFIX.length + 1}), s.event_type, r.event_time, r.received_at, s.position
-       FROM unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) AS r(position, event_time, received_at)
-       LEFT JOIN LATERAL (SELECT * FROM ${target.storeEventsTable} e WHERE e.position = r.position LIMIT 1) s ON true`);
-    return answer(
-      client.query(sql, [
-        timeline.length,
+    return {
+      columns: keys,
+      select: `SELECT s.event_id, substr(s.stream_id, ${INTERACTION_STREAM_PREFIX.length + 1}), s.event_type, r.event_time, r.received_at, s.position
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS r(position, event_time, received_at)
+       LEFT JOIN LATERAL (SELECT * FROM ${target.storeEventsTable} e WHERE e.position = r.position LIMIT 1) s ON true`,
+      values: [
         binaryInt8Array(timeline.map((row) => row.position)),
         binaryTimestamptzArray(timeline.map((row) => (row.eventTime === null ? null : Date.parse(row.eventTime)))),
         binaryTimestamptzArray(timeline.map((row) => Date.parse(row.receivedAt))),
-      ]),
-    );
+      ],
+    };
   }
   // The bodies travel (EventStoreDB): one JSON document, parsed once by PostgreSQL.
   const document = JSON.stringify(
@@ -286,10 +320,13 @@ function insertTimeline(client: ClientBase, target: ProjectionTarget, timeline: 
     })),
   );
   const columns = `${keys}, data, metadata`;
-  const sql = reported(columns, `SELECT ${columns}
-       FROM json_to_recordset($2::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
-                                             received_at timestamptz, position bigint, data json, metadata json)`);
-  return answer(client.query(sql, [timeline.length, document]));
+  return {
+    columns,
+    select: `SELECT ${columns}
+       FROM json_to_recordset($1::json) AS r(event_id uuid, conversation_id text, event_type text, event_time timestamptz,
+                                             received_at timestamptz, position bigint, data json, metadata json)`,
+    values: [document],
+  };
 }
 
 type PlannedState = { state: InteractionState; foldKey: string; eventCount: number };

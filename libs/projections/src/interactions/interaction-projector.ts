@@ -8,6 +8,7 @@ import { conversationOf, conversationsWithParkedEvents, isDatabaseError } from '
 import { PlannedInteractions } from './planned-interactions';
 import { interactionTables } from './interaction-tables';
 import { SingleWriterLock } from '../lifecycle/single-writer-lock';
+import { TimelineHighWater } from './timeline-high-water';
 import { INTERACTION_STREAM_PREFIX } from './interaction-rows';
 
 export interface InteractionProjectorOptions {
@@ -120,6 +121,7 @@ export class InteractionProjector {
   private readonly rate: { at: number; events: number }[] = [];
   private readonly plannedInteractions = new PlannedInteractions(PLANNED_INTERACTIONS_CAPACITY);
   private batchSequence = 0;
+  private timelineHighWater = new TimelineHighWater(null);
 
   constructor(
     private readonly store: EventStore,
@@ -205,6 +207,7 @@ export class InteractionProjector {
    */
   private async follow(): Promise<void> {
     const checkpoint = await this.readCheckpoint();
+    this.timelineHighWater = new TimelineHighWater(await this.readTimelineHighWater());
     this.state.position = checkpoint?.toString() ?? null;
     this.state.phase = 'catching-up';
     this.plannedInteractions.clear();
@@ -261,10 +264,11 @@ export class InteractionProjector {
       try {
         await client.query('BEGIN');
         const interactionEvents = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX));
+        const timelineIsNew = this.timelineHighWater.pass(interactionEvents.map((event) => event.position));
         // Dead letters are left to the plain path (parking, queueing behind them). If `previous` parks anything, it
         // is not as planned and this batch is discarded, so checking before it commits is enough.
         const blocked = await conversationsWithParkedEvents(client, this.target, [...new Set(interactionEvents.map(conversationOf))]);
-        const plan = blocked.size > 0 ? null : await planInteractionBatch(client, this.target, interactionEvents, this.plannedInteractions.lookup);
+        const plan = blocked.size > 0 ? null : await planInteractionBatch(client, this.target, interactionEvents, this.plannedInteractions.lookup, { timelineIsNew });
         if (plan) {
           const { rows, undecided } = plannedRows(plan);
           this.plannedInteractions.planned(batch, rows, undecided);
@@ -353,6 +357,13 @@ export class InteractionProjector {
   private async refreshPlannerStatistics(): Promise<void> {
     if (this.state.eventsApplied < 10_000) return;
     await this.pool.query(`ANALYZE ${Object.values(this.target.tables).join(', ')}`);
+  }
+
+  /** The timeline's highest position (read backwards along its key), null when it is empty. */
+  private async readTimelineHighWater(): Promise<bigint | null> {
+    const result = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.target.tables.events} ORDER BY position DESC LIMIT 1`);
+    const row = result.rows[0];
+    return row ? BigInt(row.position) : null;
   }
 
   private async readCheckpoint(): Promise<bigint | null> {
