@@ -23,8 +23,8 @@ import {
   type StoreDatabase,
 } from '../support/pipeline';
 
-async function runUntilCaughtUp(db: StoreDatabase, connectionString = db.database.url, batchSize = 97): Promise<ProjectorStatus> {
-  const projector = new InteractionProjector(db.store, { connectionString, batchSize });
+async function runUntilCaughtUp(db: StoreDatabase, connectionString = db.database.url, batchSize = 97, pipelined = true): Promise<ProjectorStatus> {
+  const projector = new InteractionProjector(db.store, { connectionString, batchSize, pipelined });
   projector.start();
   const head = (await db.store.headPosition())?.toString();
   const deadline = Date.now() + 60_000;
@@ -146,9 +146,17 @@ describe('interaction projector', () => {
     const single = await runUntilCaughtUp(db, db.database.url, 1_000_000);
     expect(single.eventsApplied).toBe(pipelined.eventsApplied);
     expect(await dumpReadModels(db.database.url)).toEqual(inBatchesOf13);
+    // One batch at a time (the projector beside the API) as well.
+    await truncateReadModels(db.database.url);
+    const oneAtATime = await runUntilCaughtUp(db, db.database.url, 13, false);
+    expect(oneAtATime.eventsApplied).toBe(pipelined.eventsApplied);
+    expect(await dumpReadModels(db.database.url)).toEqual(inBatchesOf13);
   });
 
-  it('a catch-up from a checkpoint moved back skips the timeline rows past it as applied, with no batch failing', async () => {
+  it.each([
+    ['pipelined', true],
+    ['one batch at a time', false],
+  ])('a catch-up from a checkpoint moved back skips the timeline rows past it as applied (%s)', async (_mode, pipelined) => {
     // Batches past the timeline's highest row insert without a conflict check (TimelineHighWater); these lie below it.
     const before = await dumpReadModels(db.database.url);
     const events = await db.store.readAll({ maxCount: 100_000 });
@@ -160,7 +168,7 @@ describe('interaction projector', () => {
     } finally {
       await client.end();
     }
-    const resumed = await runUntilCaughtUp(db, db.database.url, 13);
+    const resumed = await runUntilCaughtUp(db, db.database.url, 13, pipelined);
     expect(resumed.eventsApplied).toBe(0);
     expect(await dumpReadModels(db.database.url)).toEqual(before);
   });

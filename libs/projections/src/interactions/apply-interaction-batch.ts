@@ -96,8 +96,8 @@ export interface FinishedBatch extends AppliedBatch {
  * (idempotent: one per stored event), interaction states (incremental, or re-folded when an event arrives late), queue
  * contributions and the affected queue intervals. The checkpoint is the caller's, in the same transaction.
  */
-export async function applyInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[]): Promise<AppliedBatch> {
-  const plan = await planInteractionBatch(client, target, events, () => undefined);
+export async function applyInteractionBatch(client: ClientBase, target: ProjectionTarget, events: RecordedEvent[], options: PlanOptions = {}): Promise<AppliedBatch> {
+  const plan = await planInteractionBatch(client, target, events, () => undefined, options);
   if (plan === null) return { applied: 0, changed: [] };
   const { applied, changed } = await finishInteractionBatch(client, target, plan);
   return { applied, changed };

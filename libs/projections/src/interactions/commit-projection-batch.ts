@@ -15,13 +15,14 @@ export interface CommittedBatch {
  * One batch in the caller's transaction: events of conversations that already have parked events queue behind them
  * (no row is built on a hole), the rest are applied, the checkpoint moves to the batch's last position.
  * With `isolate`, each conversation gets a savepoint, and an event whose handler throws is parked with the events
- * after it instead of failing the batch.
+ * after it instead of failing the batch. `timelineIsNew` (PlanOptions) is for a batch applied whole: isolated, a key
+ * violation would count as the handler's failure.
  */
 export async function commitProjectionBatch(
   client: ClientBase,
   target: ProjectionTarget,
   events: RecordedEvent[],
-  options: { isolate: boolean; attempts: number },
+  options: { isolate: boolean; attempts: number; timelineIsNew?: boolean },
 ): Promise<CommittedBatch> {
   const last = events[events.length - 1];
   if (!last) return { applied: 0, parked: 0, changed: [] };
@@ -39,7 +40,7 @@ export async function commitProjectionBatch(
 
   const result: CommittedBatch = { applied: 0, parked, changed: [] };
   if (!options.isolate) {
-    const applied = await applyInteractionBatch(client, target, [...byConversation.values()].flat());
+    const applied = await applyInteractionBatch(client, target, [...byConversation.values()].flat(), { timelineIsNew: options.timelineIsNew === true });
     result.applied = applied.applied;
     result.changed = applied.changed;
   } else {

@@ -264,7 +264,7 @@ export class InteractionProjector {
       try {
         await client.query('BEGIN');
         const interactionEvents = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX));
-        const timelineIsNew = this.timelineHighWater.pass(interactionEvents.map((event) => event.position));
+        const timelineIsNew = this.timelineHighWater.pass(interactionPositions(interactionEvents));
         // Dead letters are left to the plain path (parking, queueing behind them). If `previous` parks anything, it
         // is not as planned and this batch is discarded, so checking before it commits is enough.
         const blocked = await conversationsWithParkedEvents(client, this.target, [...new Set(interactionEvents.map(conversationOf))]);
@@ -317,7 +317,13 @@ export class InteractionProjector {
     if (events.length === 0) return;
     let committed: CommittedBatch;
     try {
-      committed = await this.retryPolicy.execute(() => this.inTransaction((client) => commitProjectionBatch(client, this.target, events, { isolate: false, attempts: 0 })));
+      // Each attempt asks the high water: a retry finds the batch passed already and inserts idempotently.
+      committed = await this.retryPolicy.execute(() =>
+        this.inTransaction((client) => {
+          const timelineIsNew = this.timelineHighWater.pass(interactionPositions(events));
+          return commitProjectionBatch(client, this.target, events, { isolate: false, attempts: 0, timelineIsNew });
+        }),
+      );
     } catch (error) {
       if (isDatabaseError(error)) throw error;
       // The batch keeps failing in a handler: apply it conversation by conversation and park what throws.
@@ -374,4 +380,8 @@ export class InteractionProjector {
     const row = result.rows[0];
     return row ? BigInt(row.position) : null;
   }
+}
+
+function interactionPositions(events: RecordedEvent[]): bigint[] {
+  return events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX)).map((event) => event.position);
 }

@@ -1,7 +1,8 @@
 /**
- * The highest position the timeline holds or a batch of this run has planned. A batch wholly past it, in strictly
- * rising positions, has no timeline row yet (one projector writes the table while it holds the single-writer lock),
- * so its rows go in without a conflict check (PlanOptions.timelineIsNew).
+ * The highest position the timeline holds or a batch of this run has planned or applied. A batch wholly past it, in
+ * strictly rising positions, has no timeline row yet (one projector writes the table while it holds the single-writer
+ * lock), so its rows go in without a conflict check (PlanOptions.timelineIsNew); asked again (a retry), the same batch
+ * is no longer past it.
  */
 export class TimelineHighWater {
   constructor(private position: bigint | null) {}

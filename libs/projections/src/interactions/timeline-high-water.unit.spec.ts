@@ -17,6 +17,12 @@ describe('TimelineHighWater', () => {
     expect(highWater.pass([161n])).toBe(true);
   });
 
+  it('a batch asked about again (a retry, a re-application) is no longer new', () => {
+    const highWater = new TimelineHighWater(null);
+    expect(highWater.pass([3n, 4n])).toBe(true);
+    expect(highWater.pass([3n, 4n])).toBe(false);
+  });
+
   it('refuses a batch holding a position twice or out of order', () => {
     expect(new TimelineHighWater(null).pass([5n, 5n])).toBe(false);
     expect(new TimelineHighWater(null).pass([7n, 6n])).toBe(false);
