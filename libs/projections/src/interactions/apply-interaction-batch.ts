@@ -156,8 +156,8 @@ export async function planInteractionBatch(
 export interface PlanOptions {
   /**
    * The caller knows no timeline row at these positions exists (they are all past the highest one, in strictly rising
-   * order, and it alone writes the table): the rows are inserted without ON CONFLICT. Wrong, the insert fails on the
-   * key and the transaction with it; nothing is skipped or written twice.
+   * order, and it alone writes the table): the rows are inserted without ON CONFLICT. Should a row be there after
+   * all, the insert fails on the key and the transaction with it: nothing is skipped or written twice.
    */
   timelineIsNew?: boolean;
 }

@@ -264,7 +264,7 @@ export class InteractionProjector {
       try {
         await client.query('BEGIN');
         const interactionEvents = events.filter((event) => event.streamId.startsWith(INTERACTION_STREAM_PREFIX));
-        const timelineIsNew = this.timelineHighWater.pass(interactionPositions(interactionEvents));
+        const timelineIsNew = this.timelineHighWater.pass(interactionEvents.map((event) => event.position));
         // Dead letters are left to the plain path (parking, queueing behind them). If `previous` parks anything, it
         // is not as planned and this batch is discarded, so checking before it commits is enough.
         const blocked = await conversationsWithParkedEvents(client, this.target, [...new Set(interactionEvents.map(conversationOf))]);
