@@ -132,6 +132,8 @@ export function queueListItemsTriggerSql(version: number): string[] {
  * A row (state ≈ 1.6 KB, list item ≈ 0.6 KB) passes PostgreSQL's default 2 KB toast target, and every write then
  * compressed its state and every read of it decompressed it again. Up to 4 KB stays inline and uncompressed: rows
  * take more room, writes and by-id reads less CPU (20,000 row inserts: 241 ms at 2 KB, 193 ms with the list item at 4 KB).
+ * States have grown since (the bench's workload: ~2.9 KB of JSON when ended), and 9 ended rows in 10 pass 4 KB and
+ * are compressed again (pglz, 3% of PostgreSQL's catch-up time; the embedded build has no lz4).
  */
 export const INTERACTIONS_STORAGE = 'toast_tuple_target = 4080';
 
