@@ -1,13 +1,14 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { activeAtSql } from '@ledger/projections';
 import { queueSnapshotRole, summariseQueueSnapshot, type InteractionState, type QueueSnapshotRole } from '@ledger/domain';
 import { GetQueueSnapshotQuery, type QueueSnapshot, type QueueSnapshotEntry } from './get-queue-snapshot.query';
 
 const ROLE_ORDER = ['waiting', 'alerting', 'connected', 'wrapup'];
 
 /**
- * Candidates: interactions that visited the queue and were in progress at `at`. Their roles are read from their
+ * Candidates: interactions that visited the queue and were in progress at `at` (activeAtSql, as `?activeAt=` reads them). Their roles are read from their
  * current state as of `at` (queueSnapshotRole reads each segment's start and end against `at`). A state folded only
  * up to `at` would miss after-call work in progress: Genesys reports it with the acw event when it ends.
  */
@@ -18,7 +19,7 @@ export class GetQueueSnapshotHandler implements IQueryHandler<GetQueueSnapshotQu
   async execute({ queueId, params: { at } }: GetQueueSnapshotQuery): Promise<QueueSnapshot> {
     const candidates = await this.dataSource.query<{ conversation_id: string; state: InteractionState }[]>(
       `SELECT conversation_id, state FROM interactions
-        WHERE queue_ids @> ARRAY[$1::text] AND started_at <= $2::timestamptz AND (ended_at IS NULL OR ended_at > $2::timestamptz)`,
+        WHERE queue_ids @> ARRAY[$1::text] AND ${activeAtSql('$2')}`,
       [queueId, at],
     );
     const roles: QueueSnapshotRole[] = [];
