@@ -1,5 +1,5 @@
 import type { CanonicalEvent, EventMetadata, IngestSource, JsonObject } from './canonical-event';
-import { canonicalIso, instantIso } from '../interaction/body-fields';
+import { canonicalIso, epochMsIso, toIso } from '../interaction/body-fields';
 import { deterministicEventId } from './event-id';
 import { INGEST_ERROR_CODES, type IngestErrorCode } from './ingest-errors';
 import { pathOfNulCharacter } from './nul-character';
@@ -70,7 +70,8 @@ export function normaliseMessage(item: unknown, context: NormaliseContext): Norm
     topicVersion: stringOrNull(message['version']),
     source,
     eventTime: businessTime(topic, eventBody, canonicalIso(message['timestamp']) ?? envelopeTime),
-    receivedAt: context.receivedAt.toISOString(),
+    // One instant for a whole request: formatted once, then read from toIso's memo.
+    receivedAt: toIso(context.receivedAt.getTime()),
     correlationId: correlationIdOf(message['metadata']),
   };
   if (context.mayHoldNul !== false) {
@@ -163,7 +164,7 @@ function unwrapEventBridge(event: JsonObject): Unwrapped {
 function businessTime(topic: TopicClass, eventBody: JsonObject, sentAt: string | null): string | null {
   const eventTime = eventBody['eventTime'];
   // A time no date can hold (epoch ms beyond year 9999, or before 1970) counts as missing, as an unreadable string does.
-  const fromTime = typeof eventTime === 'number' ? instantIso(eventTime) : canonicalIso(eventTime);
+  const fromTime = typeof eventTime === 'number' ? epochMsIso(eventTime) : canonicalIso(eventTime);
   if (fromTime) return fromTime;
   if (topic.kind === 'snapshot') return sentAt ?? latestTimeIn(eventBody);
   return sentAt;

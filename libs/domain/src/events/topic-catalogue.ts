@@ -46,13 +46,14 @@ export const USER_STATUS_TOPICS = [
   'geolocation',
 ] as const;
 
-export type TopicClass =
+export type TopicClass = Readonly<
   | { kind: 'detail'; template: string; conversationId: string | null; detailKind: DetailEventKind | null }
   | { kind: 'snapshot'; template: string }
   | { kind: 'conversation'; template: string; conversationId: string }
   | { kind: 'user-status'; template: string; userId: string }
   | { kind: 'not-an-event'; template: string; reason: string }
-  | { kind: 'other'; template: string };
+  | { kind: 'other'; template: string }
+>;
 
 /** What an id in a topic looks like: a UUID, 32 hex digits, or a number of three digits or more. */
 const ID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|\\d{3,}';
@@ -82,7 +83,25 @@ const SNAPSHOT_TEMPLATES = new Set(
 );
 const CONVERSATION_TOPIC = /^v2\.(?:conversations(?:\.[a-zA-Z]+)?|analytics\.conversation)\.\{id\}(?:\.|$)/;
 
+/**
+ * A conversation's events repeat a handful of topics (every attribute update, every participant change), so ingest
+ * classifies the same names again and again: a bounded memo, cleared when full, answers the repeats. Its classes are
+ * frozen, being shared.
+ */
+const CLASSIFIED = new Map<string, TopicClass>();
+const MAX_CLASSIFIED = 20_000;
+
 export function classifyTopic(topicName: string): TopicClass {
+  let topic = CLASSIFIED.get(topicName);
+  if (topic === undefined) {
+    if (CLASSIFIED.size >= MAX_CLASSIFIED) CLASSIFIED.clear();
+    topic = Object.freeze(classifyOnce(topicName));
+    CLASSIFIED.set(topicName, topic);
+  }
+  return topic;
+}
+
+function classifyOnce(topicName: string): TopicClass {
   const template = topicTemplate(topicName);
   if (topicName === 'channel.metadata') return { kind: 'not-an-event', template, reason: 'channel heartbeat' };
   if (topicName.startsWith('v2.system.')) return { kind: 'not-an-event', template, reason: 'system message' };

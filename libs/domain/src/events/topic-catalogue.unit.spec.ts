@@ -47,4 +47,14 @@ describe('topicTemplate', () => {
     expect(classifyTopic(`v2.users.${id}.conversations`)).toEqual({ kind: 'snapshot', template: 'v2.users.{id}.conversations' });
     expect(classifyTopic(`v2.detail.events.conversation.${id}.acd.start`)).toMatchObject({ kind: 'detail', conversationId: id, detailKind: 'acd.start' });
   });
+
+  it('answers a topic seen before as it did the first time, past the memo bound, with a class no caller can change', () => {
+    const topics = Array.from({ length: 25_000 }, (_, index) => `v2.detail.events.conversation.${String(index).padStart(8, '0')}-0000-4000-8000-000000000000.attributes`);
+    const first = topics.map((topic) => ({ ...classifyTopic(topic) }));
+    topics.forEach((topic, index) => expect(classifyTopic(topic)).toEqual(first[index]));
+    const shared = classifyTopic(topics[0] as string);
+    expect(Object.isFrozen(shared)).toBe(true);
+    expect(() => Object.assign(shared, { kind: 'other' })).toThrow(TypeError);
+    expect(classifyTopic(topics[0] as string).kind).toBe('detail');
+  });
 });

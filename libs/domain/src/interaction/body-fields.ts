@@ -66,6 +66,15 @@ export function instantIso(value: unknown): string | undefined {
   return ms === undefined ? undefined : toIso(ms);
 }
 
+/**
+ * `instantIso` of an event's own time in epoch ms, formatted without the memo: ingest sees each time about once, so
+ * the memo would only miss, and fill and clear itself.
+ */
+export function epochMsIso(value: number): string | undefined {
+  const ms = instantMs(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
 export function toIso(ms: number): string {
   let iso = isoByMs.get(ms);
   if (iso === undefined) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIso, instantIso, instantMs, isoMs, toIso } from './body-fields';
+import { canonicalIso, epochMsIso, instantIso, instantMs, isoMs, toIso } from './body-fields';
 
 describe('memoised date conversions', () => {
   it('agree with Date for any instant, asked once or many times', () => {
@@ -28,6 +28,22 @@ describe('memoised date conversions', () => {
     expect(canonicalIso('')).toBeNull();
     expect(canonicalIso(1_700_000_000_000)).toBeNull();
     expect(instantMs('not a date')).toBeUndefined();
+  });
+
+  it('format an event time in epoch ms without the memo exactly as instantIso does, out-of-range and odd numbers included', () => {
+    const numbers = fc.oneof(
+      fc.integer({ min: -1_000, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1_000 }),
+      fc.double(),
+      fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0.5, Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 0.5),
+    );
+    fc.assert(
+      fc.property(numbers, (value) => {
+        expect(epochMsIso(value)).toBe(instantIso(value));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(epochMsIso(Date.UTC(2026, 2, 2, 9))).toBe('2026-03-02T09:00:00.000Z');
+    expect(epochMsIso(-1)).toBeUndefined();
   });
 
   it('stay right past the memo limit', () => {
