@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultSharedBuffersMb, walBuffersMb } from '../../libs/event-store/src/embedded/embedded-postgres';
+import { defaultSharedBuffersMb, POSTGRES_MALLOC_TUNABLES, walBuffersMb } from '../../libs/event-store/src/embedded/embedded-postgres';
 import { BUILT_LEDGER, startLedgerProcess } from '../support/ledger-process';
 
 const fixture = readFileSync(path.resolve(__dirname, '../fixtures/genesys/01_customer.start_eventbridge.json'), 'utf8');
@@ -48,17 +48,29 @@ describe('the service as a process', () => {
         await client.end();
       }
     };
+    /** The postmaster's GLIBC_TUNABLES as glibc left it: cut after the first tunable it took, so a prefix of ours. */
+    const postmasterTunables = () => {
+      const pid = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0];
+      const variable = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((entry) => entry.startsWith('GLIBC_TUNABLES='));
+      return variable?.slice('GLIBC_TUNABLES='.length) ?? null;
+    };
     const first = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir });
     expect(await post(first.url)).toMatchObject({ accepted: 1 });
     const walBuffers = `${walBuffersMb(defaultSharedBuffersMb())}MB`;
     expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), walBuffers, jit: 'off', maxWal: '4GB', collate: 'C' });
+    if (process.platform === 'linux') {
+      const tunables = postmasterTunables() ?? 'unset';
+      expect(tunables.startsWith('glibc.malloc.mmap_threshold=33554432') && POSTGRES_MALLOC_TUNABLES.startsWith(tunables)).toBe(true);
+    }
     expect(await first.stop()).toBe(0);
     // PostgreSQL stopped cleanly with it: no server left holding the folder.
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
-    const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_SHARED_BUFFERS_MB: '160' });
+    const ownTunables = 'glibc.malloc.trim_threshold=1048576';
+    const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_SHARED_BUFFERS_MB: '160', GLIBC_TUNABLES: ownTunables });
     expect(await post(second.url)).toMatchObject({ accepted: 0, duplicates: 1 });
     expect(await serverSettings()).toEqual({ mb: 160, walBuffers: '10MB', jit: 'off', maxWal: '4GB', collate: 'C' });
+    if (process.platform === 'linux') expect(postmasterTunables()).toBe(ownTunables);
     expect(await second.stop()).toBe(0);
   });
 });
