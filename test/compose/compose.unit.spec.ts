@@ -3,6 +3,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadLedgerConfig } from '../../apps/ledger/src/config/ledger-config';
+import { POSTGRES_MALLOC_TUNABLES } from '../../libs/event-store/src/embedded/embedded-postgres';
 
 /** docker-compose.yml cannot run here (no Docker engine): its shape is checked instead, and what the README says about it. */
 
@@ -73,9 +74,10 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(eventstore)).toContain(2113);
   });
 
-  it('runs PostgreSQL 17 on a named volume, with a healthcheck', () => {
+  it("runs PostgreSQL 17 on a named volume, with a healthcheck and the embedded server's malloc tunables", () => {
     const postgres = service('postgres');
     expect(postgres.image).toMatch(/^postgres:17(\.|-|$)/);
+    expect(postgres.environment?.GLIBC_TUNABLES).toBe(POSTGRES_MALLOC_TUNABLES);
     expect(postgres.volumes).toContain('postgres-data:/var/lib/postgresql/data');
     expect(JSON.stringify(postgres.healthcheck?.test)).toContain('pg_isready');
   });

@@ -45,8 +45,9 @@ export function walBuffersMb(sharedBuffersMb: number): number {
  * glibc's malloc, as the postmaster and its backends (forked, so they inherit it) use it: large blocks from the heap
  * up to 32 MB rather than mapped apiece, and the heap's free top kept up to 64 MB rather than handed back. Each append
  * parses a batch of hundreds of KB and frees it again; by default the heap shrank and regrew around it, and every
- * page it grew by was a page fault (1.5-1.7 faults an ingested event, 5% of the backends' CPU in `perf`; 0.6 with
- * these). Linux with glibc only; elsewhere the variable means nothing. A GLIBC_TUNABLES of the user's own wins.
+ * page it grew by was a page fault (1.4-1.7 faults an ingested event, 5% of the backends' CPU in `perf`; 0.4-0.7
+ * with these, and 10-25% less of the backends' CPU in ingest: bench/README, "Session 17"). Linux with glibc only;
+ * elsewhere the variable means nothing. A GLIBC_TUNABLES of the user's own wins.
  */
 export const POSTGRES_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864';
 
