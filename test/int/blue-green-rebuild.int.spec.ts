@@ -137,4 +137,29 @@ describe('blue-green rebuild', () => {
       await resumed.stop();
     }
   });
+
+  it('runs a requested rebuild once however often it polls: a slow poll is not overtaken by the next', async () => {
+    const messages: string[] = [];
+    const errors: unknown[] = [];
+    // Polling every millisecond, many polls would be in flight at once if each did not wait for the one before.
+    const manager = new ProjectionManager(db.store, {
+      connectionString: db.database.url,
+      pollMs: 1,
+      definition: { version: 2, extensions: [] },
+      log: (message) => messages.push(message),
+      onError: (error) => errors.push(error),
+    });
+    await manager.start();
+    try {
+      const rebuild = await requestRebuild(pool, 'interactions', 2, 'polled fast');
+      const done = await waitForRebuild('done');
+      expect(done.id).toBe(rebuild.id);
+      expect(messages.filter((message) => message === 'rebuild filling')).toEqual(['rebuild filling']);
+      expect(messages.filter((message) => message === 'rebuild swapped')).toEqual(['rebuild swapped']);
+      expect(errors).toEqual([]);
+      expect(await activeVersion()).toBe(rebuild.target_version);
+    } finally {
+      await manager.stop();
+    }
+  });
 });

@@ -47,6 +47,8 @@ export class ProjectionManager {
   private readonly projectors = new Map<number, InteractionProjector>();
   private timer: NodeJS.Timeout | null = null;
   private rebuilding: Promise<void> | null = null;
+  /** setInterval does not wait for a slow tick: two at once would each start the same rebuild. */
+  private ticking = false;
   private stopped = false;
 
   constructor(
@@ -123,7 +125,8 @@ export class ProjectionManager {
   private activeVersion = 0;
 
   private async tick(): Promise<void> {
-    if (this.stopped || this.rebuilding) return;
+    if (this.stopped || this.rebuilding || this.ticking) return;
+    this.ticking = true;
     try {
       const versions = await this.versions();
       this.activeVersion = versions.active_version;
@@ -137,6 +140,8 @@ export class ProjectionManager {
       }
     } catch (error) {
       this.options.onError?.(error);
+    } finally {
+      this.ticking = false;
     }
   }
 
