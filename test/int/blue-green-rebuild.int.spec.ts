@@ -74,10 +74,14 @@ describe('blue-green rebuild', () => {
         }
       });
       const writer = appendCanonical(db.store, toCanonicalEvents(later.deliveries));
-      await waitForRebuild('done');
-      await writer;
-      reading = false;
-      await Promise.all(readers);
+      try {
+        await waitForRebuild('done');
+        await writer;
+      } finally {
+        // Also when the rebuild fails: readers left looping on a closed pool would pile up errors until the worker died.
+        reading = false;
+        await Promise.all([...readers, writer.catch(() => undefined)]);
+      }
 
       expect(failures).toEqual([]);
       expect(counts.length).toBeGreaterThan(10);
