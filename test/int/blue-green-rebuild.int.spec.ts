@@ -47,7 +47,10 @@ describe('blue-green rebuild', () => {
   });
 
   it('fills the next version beside the serving one and swaps atomically while queries and ingest run', async () => {
-    const manager = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100 });
+    // The fill is paced (the service waits for the API's requests there); the active version's catch-up is not.
+    let paced = 0;
+    const fillPace = async () => void (paced += 1);
+    const manager = new ProjectionManager(db.store, { connectionString: db.database.url, pollMs: 100, batchSize: 1000, fillPace });
     await manager.start();
     try {
       for (const deadline = Date.now() + 60_000; ; await sleep(50)) {
@@ -55,6 +58,9 @@ describe('blue-green rebuild', () => {
         if (status?.phase === 'live' && status.position === (await db.store.headPosition())?.toString()) break;
         if (Date.now() > deadline) throw new Error('v1 never caught up');
       }
+      const activeCaughtUp = manager.statuses().get(1)?.eventsApplied ?? 0;
+      expect(activeCaughtUp).toBeGreaterThan(2000);
+      expect(paced).toBe(0);
       const rebuild = await requestRebuild(pool, 'interactions', 1, 'test');
       expect(rebuild.target_version).toBe(2);
       await expect(requestRebuild(pool, 'interactions', 1, 'test again')).rejects.toBeInstanceOf(RebuildConflictError);
@@ -84,6 +90,8 @@ describe('blue-green rebuild', () => {
       }
 
       expect(failures).toEqual([]);
+      // A pace before each full batch of the fill, at least for those the active version had caught up on.
+      expect(paced).toBeGreaterThanOrEqual(Math.floor(activeCaughtUp / 1000));
       expect(counts.length).toBeGreaterThan(10);
       // Never an empty or half-built table: every read saw at least everything projected before the rebuild began.
       expect(Math.min(...counts)).toBeGreaterThanOrEqual(traffic.conversations.length);

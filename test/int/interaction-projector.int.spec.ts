@@ -318,3 +318,70 @@ describe('queue lookup rows when a re-fold changes the queues', () => {
     expect(await queueLookupDrift(client, INTERACTIONS_PROJECTION.tables)).toEqual({ missing: [], extra: [], staleItems: [] });
   });
 });
+
+describe('pace: what a rebuild beside the API waits for before each catch-up batch', () => {
+  let db: StoreDatabase;
+  const traffic = generateTraffic({ seed: 9, conversations: 40, startTime: new Date('2026-03-04T09:00:00Z') });
+  const later = (seed: number) => generateTraffic({ seed, conversations: 5, startTime: new Date('2026-03-04T12:00:00Z') });
+
+  beforeAll(async () => {
+    db = await createStoreDatabase();
+    await appendCanonical(db.store, toCanonicalEvents(traffic.deliveries));
+  });
+  afterAll(async () => db?.dispose());
+
+  const untilPosition = async (projector: InteractionProjector, head: string | undefined) => {
+    for (const deadline = Date.now() + 60_000; !(projector.status().phase === 'live' && projector.status().position === head); ) {
+      if (Date.now() > deadline) throw new Error(`projector did not reach ${head}: ${JSON.stringify(projector.status())}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  it.each([false, true])('applies no catch-up batch before its pace resolves, and never paces live batches (pipelined: %s)', async (pipelined) => {
+    await truncateReadModels(db.database.url);
+    let hold = true;
+    let release = (): void => undefined;
+    /** eventsApplied as each pace began. */
+    const paced: number[] = [];
+    const projector: InteractionProjector = new InteractionProjector(db.store, {
+      connectionString: db.database.url,
+      batchSize: 50,
+      pipelined,
+      pace: () => {
+        paced.push(projector.status().eventsApplied);
+        return hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+      },
+    });
+    projector.start();
+    try {
+      for (const deadline = Date.now() + 30_000; paced.length === 0; await new Promise((resolve) => setTimeout(resolve, 10))) {
+        if (Date.now() > deadline) throw new Error('pace was never called');
+      }
+      // Held: the first batch is not applied however long the pace takes.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(projector.status()).toMatchObject({ phase: 'catching-up', eventsApplied: 0 });
+      expect(paced).toEqual([0]);
+      hold = false;
+      release();
+      await untilPosition(projector, (await db.store.headPosition())?.toString());
+      const events = projector.status().eventsApplied;
+      // One pace per full batch at least (the store may hand over the tail in more than one).
+      expect(paced.length).toBeGreaterThanOrEqual(Math.floor(events / 50));
+      // One at a time, each pace comes after the batch before it committed.
+      if (!pipelined) expect(paced.every((applied, index) => index === 0 || applied > (paced[index - 1] as number))).toBe(true);
+
+      // Live: new events are applied with the pace holding again, and it is not asked.
+      const before = paced.length;
+      hold = true;
+      const head = (await db.store.headPosition())?.toString();
+      await appendCanonical(db.store, toCanonicalEvents(later(pipelined ? 11 : 10).deliveries));
+      const newHead = (await db.store.headPosition())?.toString();
+      expect(newHead).not.toBe(head);
+      await untilPosition(projector, newHead);
+      expect(paced).toHaveLength(before);
+    } finally {
+      release();
+      await projector.stop();
+    }
+  });
+});

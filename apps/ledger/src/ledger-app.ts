@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { LEDGER_LOGGER, logRequests } from './common/request-log';
+import { RequestsInFlight } from './common/requests-in-flight';
 import type { LedgerConfig } from './config/ledger-config';
 import { LedgerModule, type LedgerAppOverrides } from './ledger.module';
 import { setUpOpenApi } from './ops/openapi';
@@ -16,8 +17,9 @@ export type LedgerApp = NestFastifyApplication;
 export async function createLedgerApp(config: LedgerConfig, databaseUrl: string, overrides: LedgerAppOverrides = {}): Promise<LedgerApp> {
   const app = await NestFactory.create<LedgerApp>(LedgerModule.forRoot(config, databaseUrl, overrides), ledgerHttpAdapter(), ledgerAppOptions);
   app.useLogger(app.get(Logger));
-  // Before init() registers the routes, so that every route runs the hook.
+  // Before init() registers the routes, so that every route runs the hooks.
   logRequests(app.getHttpAdapter().getInstance(), app.get(LEDGER_LOGGER));
+  app.get(RequestsInFlight).track(app.getHttpAdapter().getInstance());
   setUpOpenApi(app);
   return app;
 }

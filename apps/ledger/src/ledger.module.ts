@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DEFAULT_INTERACTION_PROJECTION, defineInteractionProjection, type InteractionProjectionDefinition } from '@ledger/projections';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createLedgerLogger, LEDGER_LOGGER } from './common/request-log';
+import { RequestsInFlight } from './common/requests-in-flight';
 import { ConnectorModule } from './connector/connector.module';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config';
 import { DatabaseModule } from './database/database.module';
@@ -50,8 +51,9 @@ export class LedgerModule {
         { provide: LEDGER_LOGGER, useValue: logger },
         { provide: INTERACTION_PROJECTION_DEFINITION, useValue: interactionProjection },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        RequestsInFlight,
       ],
-      exports: [LEDGER_CONFIG, LEDGER_LOGGER, INTERACTION_PROJECTION_DEFINITION],
+      exports: [LEDGER_CONFIG, LEDGER_LOGGER, INTERACTION_PROJECTION_DEFINITION, RequestsInFlight],
     };
   }
 }

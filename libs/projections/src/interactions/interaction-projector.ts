@@ -35,6 +35,11 @@ export interface InteractionProjectorOptions {
    * (a rebuild under load answered in seconds instead of tens of milliseconds with it on).
    */
   pipelined?: boolean;
+  /**
+   * Awaited before each catch-up batch (not live ones): a rebuild's fill gives way to the API through it, pausing
+   * while requests wait (see `ProjectionManagerOptions.fillPace`).
+   */
+  pace?: () => Promise<void>;
 }
 
 /**
@@ -232,6 +237,8 @@ export class InteractionProjector {
           this.state.phase = 'live';
           continue;
         }
+        if (this.options.pace && this.state.phase === 'catching-up') await this.options.pace();
+        if (this.stopping) break;
         if (this.options.pipelined === false) {
           await this.commitBatch(message.events);
           continue;

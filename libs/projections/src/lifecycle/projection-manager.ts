@@ -28,6 +28,12 @@ export interface ProjectionManagerOptions {
   pipelined?: boolean;
   /** Most events per catch-up transaction (see InteractionProjectorOptions.batchSize for the default). */
   batchSize?: number;
+  /**
+   * Awaited before each batch a rebuild fills (`InteractionProjectorOptions.pace`). Beside the API the service passes
+   * one that waits, up to a bound, for the requests in flight to be answered: the fill then takes the gaps between
+   * queries instead of queueing them behind its batches (a backlog that grew for as long as the fill ran).
+   */
+  fillPace?: () => Promise<void>;
 }
 
 interface Versions {
@@ -99,7 +105,7 @@ export class ProjectionManager {
    * (`codeVersion`, looked up when not given): a version serving or kept for rollback while a newer code rebuilds
    * beside it must not take on the new code's extensions.
    */
-  private async follow(version: number, codeVersion?: number): Promise<InteractionProjector | undefined> {
+  private async follow(version: number, codeVersion?: number, pace?: () => Promise<void>): Promise<InteractionProjector | undefined> {
     const running = this.projectors.get(version);
     if (running) return running;
     const builtBy = codeVersion ?? (await physicalCodeVersion(this.pool, 'interactions', version));
@@ -112,6 +118,7 @@ export class ProjectionManager {
       pipelined: this.options.pipelined ?? true,
       extensions: extensionsFor(this.definition, builtBy),
       ...(this.options.upcasters ? { upcasters: this.options.upcasters } : {}),
+      ...(pace ? { pace } : {}),
       onCommitted: (changed) => {
         if (this.activeVersion === version) this.options.onCommitted?.(changed);
       },
@@ -152,7 +159,7 @@ export class ProjectionManager {
       if (rebuild.phase === 'requested' || rebuild.phase === 'filling') {
         await this.setPhase(rebuild.id, 'filling');
         for (const statement of createInteractionTablesSql(version)) await this.pool.query(statement);
-        const projector = await this.follow(version, rebuild.code_version);
+        const projector = await this.follow(version, rebuild.code_version, this.options.fillPace);
         if (!projector) return;
         log('rebuild filling', { version });
         await this.until(() => projector.status().phase === 'live');
