@@ -189,11 +189,23 @@ async function stopOrphanedPostmaster(clusterDir: string, log: (line: string) =>
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   log(`stopping PostgreSQL ${pid} left running by a previous ledger`);
-  process.kill(pid, 'SIGINT');
+  // It may exit between the check and the signal (a SIGKILLed process group still dying): then it is stopped.
+  if (!signalProcess(pid, 'SIGINT')) return;
   const deadline = Date.now() + 60_000;
   while (isAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`PostgreSQL ${pid} in ${clusterDir} did not stop within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Sends `signal` to `pid`: false when there is no such process (any more); other failures throw. */
+export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
   }
 }
 

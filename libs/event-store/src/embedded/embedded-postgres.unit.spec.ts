@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { defaultSharedBuffersMb, walBuffersMb } from './embedded-postgres';
+import { defaultSharedBuffersMb, signalProcess, walBuffersMb } from './embedded-postgres';
 
 const GiB = 1024 ** 3;
 
@@ -23,5 +25,18 @@ describe('the embedded PostgreSQL wal_buffers', () => {
     [4096, 64],
   ])('shared_buffers %d MB → %d MB: a sixteenth, at most 64 MB', (sharedBuffers, expected) => {
     expect(walBuffersMb(sharedBuffers)).toBe(expected);
+  });
+});
+
+describe('signalProcess (stopping a postmaster a killed ledger left behind)', () => {
+  it('signals a live process, and says false instead of throwing once it is gone', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    const pid = child.pid as number;
+    const exited = once(child, 'exit');
+    expect(signalProcess(pid, 'SIGTERM')).toBe(true);
+    expect(await exited).toEqual([null, 'SIGTERM']);
+    // Exited and reaped: what a postmaster that died between the liveness check and the signal looks like.
+    expect(signalProcess(pid, 'SIGINT')).toBe(false);
   });
 });
