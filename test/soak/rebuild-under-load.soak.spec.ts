@@ -176,18 +176,26 @@ async function appendHistory(databaseUrl: string): Promise<string[]> {
 
 /**
  * Live ingest traffic for as long as the rebuild takes, generated a block of conversations at a time (a seed each)
- * and dropped once posted.
+ * and dropped once posted. Blocks are small (~3,000 events, 6 s of ingest): generating one holds this process's
+ * event loop (0.25–0.4 s for 500 conversations on an idle machine, 40–55 ms for 100), and the queries due meanwhile
+ * would count it as their latency.
  */
 class LiveTraffic {
   private block = 0;
   private pending: unknown[] = [];
 
+  constructor() {
+    this.generateBlock();
+  }
+
   next(count: number): unknown[] {
-    while (this.pending.length < count) {
-      this.block += 1;
-      const startTime = new Date(Date.UTC(2026, 2, 5) + this.block * 86_400_000);
-      this.pending.push(...generateTraffic({ seed: 6200 + this.block, conversations: 500, startTime, targetEventsPerConversation: 30 }).deliveries);
-    }
+    while (this.pending.length < count) this.generateBlock();
     return this.pending.splice(0, count);
+  }
+
+  private generateBlock(): void {
+    this.block += 1;
+    const startTime = new Date(Date.UTC(2026, 2, 5) + this.block * 86_400_000);
+    this.pending.push(...generateTraffic({ seed: 6200 + this.block, conversations: 100, startTime, targetEventsPerConversation: 30 }).deliveries);
   }
 }
