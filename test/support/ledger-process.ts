@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const BUILT_LEDGER = path.resolve(__dirname, '../../dist/apps/ledger/apps/ledger/src/main.js');
@@ -19,7 +19,7 @@ export interface LedgerProcess {
 /** Runs the built service (`npm run build`) as a user would, in its own process group. */
 export async function startLedgerProcess(env: Record<string, string | undefined>): Promise<LedgerProcess> {
   if (!existsSync(BUILT_LEDGER)) throw new Error(`${BUILT_LEDGER} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [BUILT_LEDGER], {
+  const child = spawn(process.execPath, [...deployedNodeFlags(), BUILT_LEDGER], {
     env: { ...cleanEnv(), PORT: '0', LOG_LEVEL: 'info', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +66,12 @@ export async function startLedgerProcess(env: Record<string, string | undefined>
 }
 
 /** The test runner's own settings must not leak into the service under test. */
+/** The Node flags the service is deployed with: `npm run start:prod`'s, which the Dockerfile's CMD repeats. */
+function deployedNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return (packageJson.scripts['start:prod'] ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
