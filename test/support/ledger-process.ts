@@ -65,13 +65,16 @@ export async function startLedgerProcess(env: Record<string, string | undefined>
   };
 }
 
-/** The test runner's own settings must not leak into the service under test. */
-/** The Node flags the service is deployed with: `npm run start:prod`'s, which the Dockerfile's CMD repeats. */
+/**
+ * The Node flags the service is deployed with: `npm run start:prod`'s, which the Dockerfile's CMD repeats (the bench
+ * reads them the same way, `serviceNodeFlags`, from its transpiled copy's place).
+ */
 function deployedNodeFlags(): string[] {
   const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
   return (packageJson.scripts['start:prod'] ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
+/** The test runner's own settings must not leak into the service under test. */
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
