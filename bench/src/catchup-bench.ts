@@ -12,17 +12,25 @@ import { serviceNodeFlags } from './ledger-service';
 
 const READ_MODEL_TABLES = [...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ');
 
+/** A catch-up's rate, and what its process spent on it (CPU and minor page faults over the timed window only). */
+export interface CatchUpRun extends ThroughputRun {
+  cpuUsPerEvent: number;
+  faultsPerEvent: number;
+}
+
 /**
  * One catch-up of the interaction projector from position 0 into every read model (empty at the start): timed
- * from `start()` until it reports `live` at the store's head. Runs in this process, as the projector role would.
+ * from `start()` until it reports `live` at the store's head. Runs in this process, as the projector role would;
+ * `batchSize` as `PROJECTOR_BATCH_SIZE` sets it there (undefined: the projector's default).
  */
-export async function catchUpOnce(databaseUrl: string, head: { events: number; position: bigint }): Promise<ThroughputRun> {
+export async function catchUpOnce(databaseUrl: string, head: { events: number; position: bigint }, batchSize?: number): Promise<CatchUpRun> {
   await resetReadModels(databaseUrl);
   // The forked process reads EVENTSTORE_URL from the environment it inherits, as the projector role does.
   const store = openEventStore(eventStoreTarget(), databaseUrl, { pollIntervalMs: 50 });
   let failure: unknown = null;
-  const projector = new InteractionProjector(store, { connectionString: databaseUrl, onError: (error) => (failure = error) });
+  const projector = new InteractionProjector(store, { connectionString: databaseUrl, ...(batchSize ? { batchSize } : {}), onError: (error) => (failure = error) });
   try {
+    const before = process.resourceUsage();
     const started = process.hrtime.bigint();
     projector.start();
     for (;;) {
@@ -32,7 +40,15 @@ export async function catchUpOnce(databaseUrl: string, head: { events: number; p
       await sleep(10);
     }
     const ms = elapsedMs(started);
-    return { events: head.events, ms, eps: (head.events / ms) * 1000 };
+    const after = process.resourceUsage();
+    const cpuUs = after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime;
+    return {
+      events: head.events,
+      ms,
+      eps: (head.events / ms) * 1000,
+      cpuUsPerEvent: cpuUs / head.events,
+      faultsPerEvent: (after.minorPageFault - before.minorPageFault) / head.events,
+    };
   } finally {
     await projector.stop();
     await store.close();
@@ -81,15 +97,31 @@ export async function catchupPhase(ctx: Context, databaseUrl: string, profileDir
     const { run, peakRssMb } = await catchUpInChild(databaseUrl, head, profileDir);
     record(ctx, 'catchup_eps', run.eps);
     if (peakRssMb !== null) record(ctx, 'catchup_rss_peak_mb', peakRssMb);
-    log(`  rep ${rep}: ${run.events} events in ${(run.ms / 1000).toFixed(1)} s, ${Math.round(run.eps)} events/s, peak RSS ${peakRssMb} MiB`);
+    log(`  rep ${rep}: ${run.events} events in ${(run.ms / 1000).toFixed(1)} s, ${Math.round(run.eps)} events/s, ${run.cpuUsPerEvent.toFixed(1)} µs of CPU and ${run.faultsPerEvent.toFixed(2)} page faults an event, peak RSS ${peakRssMb} MiB`);
   }
   settle(ctx, 'catchup_eps');
   settle(ctx, 'catchup_rss_peak_mb');
 }
 
-function catchUpInChild(databaseUrl: string, head: { events: number; position: bigint }, profileDir: string | null): Promise<{ run: ThroughputRun; peakRssMb: number | null }> {
+/** What a forked catch-up runs with beyond the service's Node flags: more flags, some of them removed, more environment. */
+export interface CatchUpProcess {
+  nodeFlags?: readonly string[];
+  /** Flags of `start:prod` left out, by name (`--max-semi-space-size` drops `--max-semi-space-size=32`). */
+  droppedFlags?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+}
+
+export function catchUpInChild(
+  databaseUrl: string,
+  head: { events: number; position: bigint },
+  profileDir: string | null,
+  variant: CatchUpProcess = {},
+): Promise<{ run: CatchUpRun; peakRssMb: number | null }> {
+  const flagName = (flag: string): string => flag.split('=', 1)[0] ?? flag;
+  const shipped = serviceNodeFlags().filter((flag) => !(variant.droppedFlags ?? []).includes(flagName(flag)));
   const child = fork(path.join(__dirname, 'catchup-child.js'), [databaseUrl, String(head.events), head.position.toString()], {
-    execArgv: [...serviceNodeFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: [...shipped, ...(variant.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    env: { ...process.env, ...variant.env },
     // Its output goes to stderr: stdout carries only the table and the JSON line.
     stdio: ['ignore', 2, 2, 'ipc'],
   });

@@ -44,6 +44,9 @@ export const eventStoreUrl = (name: string) =>
       return z.NEVER;
     });
 
+// Exported for the bench's forked catch-up, which takes PROJECTOR_BATCH_SIZE as the projector role does.
+export const projectorBatchSize = optionalBoundedInteger('PROJECTOR_BATCH_SIZE', 100, 200_000);
+
 const environmentSchema = z.object({
   PORT: boundedInteger('PORT', 0, 65535, 3000),
   HOST: z.string().default('127.0.0.1'),
@@ -70,7 +73,7 @@ const environmentSchema = z.object({
   // Small enough that one commit never takes every waiting request: while it is written, the service parses the
   // next ones. At 5,000, 16 clients' requests went into one commit and the service and PostgreSQL took turns.
   INGEST_MAX_EVENTS_PER_COMMIT: boundedInteger('INGEST_MAX_EVENTS_PER_COMMIT', 1, 100_000, 400),
-  PROJECTOR_BATCH_SIZE: optionalBoundedInteger('PROJECTOR_BATCH_SIZE', 100, 200_000),
+  PROJECTOR_BATCH_SIZE: projectorBatchSize,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Webhook signatures, API keys, watermarks (issue 5): see ingest/ingest-protection-config.ts.
   ...INGEST_PROTECTION_ENVIRONMENT,
