@@ -9,6 +9,7 @@ import { elapsedMs } from './stats';
 import type { ThroughputRun } from './append-bench';
 import type { CatchUpChildReply } from './catchup-child';
 import { serviceNodeFlags } from './ledger-service';
+import { nodeFlagName } from './start-prod-flags';
 
 const READ_MODEL_TABLES = [...Object.values(interactionTables(1)), 'projection_checkpoints'].join(', ');
 
@@ -117,8 +118,7 @@ export function catchUpInChild(
   profileDir: string | null,
   variant: CatchUpProcess = {},
 ): Promise<{ run: CatchUpRun; peakRssMb: number | null }> {
-  const flagName = (flag: string): string => flag.split('=', 1)[0] ?? flag;
-  const shipped = serviceNodeFlags().filter((flag) => !(variant.droppedFlags ?? []).includes(flagName(flag)));
+  const shipped = serviceNodeFlags().filter((flag) => !(variant.droppedFlags ?? []).includes(nodeFlagName(flag)));
   const child = fork(path.join(__dirname, 'catchup-child.js'), [databaseUrl, String(head.events), head.position.toString()], {
     execArgv: [...shipped, ...(variant.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, ...variant.env },

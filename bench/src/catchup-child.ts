@@ -19,9 +19,9 @@ const reply = (message: CatchUpChildReply, code: number): void => void send(mess
 Promise.resolve()
   .then(() => catchUpOnce(databaseUrl, { events: Number(events), position: BigInt(position) }, optionalBatchSize(process.env.PROJECTOR_BATCH_SIZE)))
   .then(
-  (run) => reply({ run, peakRssMb: peakRssMb() }, 0),
-  (error: unknown) => reply({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 1),
-);
+    (run) => reply({ run, peakRssMb: peakRssMb() }, 0),
+    (error: unknown) => reply({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 1),
+  );
 
 function peakRssMb(): number | null {
   const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));

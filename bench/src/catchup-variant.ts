@@ -19,14 +19,15 @@ export function parseCatchUpVariant(spec: string): CatchUpVariant {
   const separator = spec.indexOf(':');
   const name = separator === -1 ? spec : spec.slice(0, separator);
   if (!NAME.test(name)) throw new Error(`--variant ${JSON.stringify(spec)}: the name must be letters, digits, '.', '_' or '-'`);
-  const variant: CatchUpVariant = { name, nodeFlags: [], droppedFlags: [], env: {} };
-  const tokens = separator === -1 ? [] : spec.slice(separator + 1).split(',');
-  for (const token of tokens) {
-    const env = ENV.exec(token);
-    if (NODE_FLAG.test(token)) (variant.nodeFlags as string[]).push(token);
-    else if (DROPPED_FLAG.test(token)) (variant.droppedFlags as string[]).push(token.slice(1));
-    else if (env) (variant.env as Record<string, string>)[env[1] as string] = env[2] as string;
+  const nodeFlags: string[] = [];
+  const droppedFlags: string[] = [];
+  const env: Record<string, string> = {};
+  for (const token of separator === -1 ? [] : spec.slice(separator + 1).split(',')) {
+    const assignment = ENV.exec(token);
+    if (NODE_FLAG.test(token)) nodeFlags.push(token);
+    else if (DROPPED_FLAG.test(token)) droppedFlags.push(token.slice(1));
+    else if (assignment?.[1] !== undefined) env[assignment[1]] = assignment[2] ?? '';
     else throw new Error(`--variant ${JSON.stringify(spec)}: ${JSON.stringify(token)} is none of --flag[=value], !--flag, KEY=VALUE`);
   }
-  return variant;
+  return { name, nodeFlags, droppedFlags, env };
 }

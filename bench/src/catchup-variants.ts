@@ -11,6 +11,7 @@ import { parseCatchUpVariant } from './catchup-variant';
 import { loadAverage, log } from './context';
 import { eventStoreTarget, interactionHead } from './event-store-target';
 import { serviceNodeFlags } from './ledger-service';
+import { nodeFlagName } from './start-prod-flags';
 import { median, round } from './stats';
 import { appendBatches, buildWorkload, toCanonical, WORKLOAD_SEED } from './workload';
 
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const variants = values.variant.map(parseCatchUpVariant);
   const duplicate = variants.find((variant, index) => variants.findIndex((other) => other.name === variant.name) !== index);
   if (duplicate) throw new Error(`--variant: the name ${duplicate.name} is given twice`);
-  const shippedFlags = new Set(serviceNodeFlags().map((flag) => flag.split('=', 1)[0]));
+  const shippedFlags = new Set(serviceNodeFlags().map(nodeFlagName));
   for (const variant of variants) {
     const unknown = variant.droppedFlags.filter((flag) => !shippedFlags.has(flag));
     if (unknown.length > 0) throw new Error(`--variant ${variant.name}: start:prod has no ${unknown.join(', ')} to leave out (it has ${[...shippedFlags].join(' ')})`);

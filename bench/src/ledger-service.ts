@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startProdNodeFlags } from './start-prod-flags';
 
 /** The ledger as its own process (the transpiled apps/ledger main.ts), so its RSS and CPU are its own. */
 export interface LedgerService {
@@ -29,9 +30,7 @@ const QUERY_TIMER = path.resolve(__dirname, 'pg-query-timer.js');
  * catch-up's projector process, as a deployment would.
  */
 export function serviceNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = (packageJson.scripts['start:prod'] ?? '').split(/\s+/);
-  return words.slice(1).filter((word) => word.startsWith('--'));
+  return startProdNodeFlags(path.resolve(__dirname, '../../../../package.json'));
 }
 
 export async function startLedgerService(options: LedgerServiceOptions): Promise<LedgerService> {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { startProdNodeFlags } from '../../bench/src/start-prod-flags';
 
 export const BUILT_LEDGER = path.resolve(__dirname, '../../dist/apps/ledger/apps/ledger/src/main.js');
 
@@ -19,7 +20,7 @@ export interface LedgerProcess {
 /** Runs the built service (`npm run build`) as a user would, in its own process group. */
 export async function startLedgerProcess(env: Record<string, string | undefined>): Promise<LedgerProcess> {
   if (!existsSync(BUILT_LEDGER)) throw new Error(`${BUILT_LEDGER} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [...deployedNodeFlags(), BUILT_LEDGER], {
+  const child = spawn(process.execPath, [...startProdNodeFlags(path.resolve(__dirname, '../../package.json')), BUILT_LEDGER], {
     env: { ...cleanEnv(), PORT: '0', LOG_LEVEL: 'info', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,15 +64,6 @@ export async function startLedgerProcess(env: Record<string, string | undefined>
       return exited;
     },
   };
-}
-
-/**
- * The Node flags the service is deployed with: `npm run start:prod`'s, which the Dockerfile's CMD repeats (the bench
- * reads them the same way, `serviceNodeFlags`, from its transpiled copy's place).
- */
-function deployedNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return (packageJson.scripts['start:prod'] ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /** The test runner's own settings must not leak into the service under test. */

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCatchUpVariant } from '../bench/src/catchup-variant';
+import { nodeFlagName, startProdNodeFlags } from '../bench/src/start-prod-flags';
 
 describe('parseCatchUpVariant (npm run bench:catchup-variants -- --variant=…)', () => {
   it('reads a bare name as the catch-up as deployed', () => {
@@ -20,5 +24,19 @@ describe('parseCatchUpVariant (npm run bench:catchup-variants -- --variant=…)'
     expect(() => parseCatchUpVariant('x:--flag,')).toThrow('"" is none of');
     expect(() => parseCatchUpVariant('two words:--flag')).toThrow('the name must be letters, digits');
     expect(() => parseCatchUpVariant(':--flag')).toThrow('the name must be letters, digits');
+  });
+});
+
+describe('startProdNodeFlags / nodeFlagName (what the bench and the tests start the service with)', () => {
+  it('reads the Node flags of start:prod, not the script or its arguments', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'start-prod-'));
+    const file = path.join(dir, 'package.json');
+    writeFileSync(file, JSON.stringify({ scripts: { 'start:prod': 'node --max-semi-space-size=32 --no-allocation-site-pretenuring dist/main.js serve' } }));
+    try {
+      expect(startProdNodeFlags(file)).toEqual(['--max-semi-space-size=32', '--no-allocation-site-pretenuring']);
+      expect(startProdNodeFlags(file).map(nodeFlagName)).toEqual(['--max-semi-space-size', '--no-allocation-site-pretenuring']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
