@@ -375,6 +375,86 @@ describe('query API', () => {
       expect(Object.keys(body).sort()).toEqual(['conversationId', 'eventCount', 'position', 'stale', 'state', 'updatedAt']);
       expect((await fetch(`${ledger.url}/v1/interactions/${A}`)).headers.get('content-type')).toBe('application/json; charset=utf-8');
     });
+
+    it('answers concurrent requests from shared statements, each with its own interaction or 404', async () => {
+      const metric = async (name: string): Promise<number> => {
+        const text = await (await fetch(`${ledger.url}/metrics`)).text();
+        const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+        if (!match) throw new Error(`${name} is not in /metrics`);
+        return Number(match[1]);
+      };
+      const known = [A, B, C, D, E, ...filler.map((conversation) => conversation.id)];
+      // Unknown ids share the statements too; an id with a NUL byte (which PostgreSQL refuses as text) is never sent.
+      const asked = [...known, uuid('dd', 1), uuid('dd', 2), '%00nul', ...known.slice(0, 5)];
+      const statementsBefore = await metric('ledger_interaction_lookups_total');
+      const idsBefore = await metric('ledger_interaction_lookup_ids_total');
+      // The first statement waits on this lock, so every request is in flight before any is answered.
+      const blocker = new Client({ connectionString: ledger.database.url });
+      await blocker.connect();
+      let answers: { status: number; body: Json }[];
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE');
+        const pending = asked.map((id) => get(`/v1/interactions/${id}`));
+        for (const deadline = Date.now() + 30_000; (await metric('ledger_interaction_lookup_ids_in_flight')) < asked.length - 1; await sleep(25)) {
+          if (Date.now() > deadline) throw new Error('the requests did not all reach the lookup within 30 s');
+        }
+        await blocker.query('COMMIT');
+        answers = await Promise.all(pending);
+      } finally {
+        await blocker.end();
+      }
+      answers.forEach((answer, index) => {
+        const id = asked[index] as string;
+        if (known.includes(id)) {
+          expect(answer.status, id).toBe(200);
+          expect(answer.body.conversationId).toBe(id);
+        } else {
+          expect(answer.status, id).toBe(404);
+          expect(answer.body.error.code).toBe('INTERACTION.NOT_FOUND');
+        }
+      });
+      // The first request's statement, held by the lock, then one for all the others.
+      expect(await metric('ledger_interaction_lookups_total')).toBeLessThanOrEqual(statementsBefore + 2);
+      expect(await metric('ledger_interaction_lookup_ids_total')).toBe(idsBefore + asked.length - 1);
+    });
+
+    it('fails the requests of a statement that fails, and serves those queued behind it on another connection', async () => {
+      const inFlight = async (): Promise<number> => {
+        const text = await (await fetch(`${ledger.url}/metrics`)).text();
+        return Number(/^ledger_interaction_lookup_ids_in_flight (\d+)$/m.exec(text)?.[1]);
+      };
+      const admin = new Client({ connectionString: ledger.database.url });
+      await admin.connect();
+      try {
+        await admin.query('BEGIN');
+        await admin.query('LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE');
+        const failing = get(`/v1/interactions/${A}`);
+        let lookupPid: number | undefined;
+        for (const deadline = Date.now() + 30_000; lookupPid === undefined; await sleep(25)) {
+          if (Date.now() > deadline) throw new Error('no lookup waited on the lock within 30 s');
+          const waiting = await admin.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%conversation_id = ANY%' AND pid <> pg_backend_pid()",
+          );
+          lookupPid = waiting.rows[0]?.pid;
+        }
+        // Queued behind A's statement, so they go out in the next one, after A's connection has failed.
+        const queued = Promise.all([B, C].map((id) => get(`/v1/interactions/${id}`)));
+        for (const deadline = Date.now() + 30_000; (await inFlight()) < 3; await sleep(25)) {
+          if (Date.now() > deadline) throw new Error('B and C did not reach the lookup within 30 s');
+        }
+        await admin.query('SELECT pg_terminate_backend($1)', [lookupPid]);
+        await admin.query('COMMIT');
+        const answer = await failing;
+        expect(answer.status).toBe(500);
+        expect(answer.body.error.code).toBe('INTERNAL');
+        const [b, c] = await queued;
+        expect([b?.status, b?.body.conversationId, c?.status, c?.body.conversationId]).toEqual([200, B, 200, C]);
+      } finally {
+        await admin.end();
+      }
+      expect((await get(`/v1/interactions/${A}`)).status).toBe(200);
+    });
   });
 
   describe('GET /v1/interactions/{id}/events', () => {

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { READ_MODEL_VIEWS } from '@ledger/projections/entities';
 import { GetInteractionController } from './queries/get-interaction/get-interaction.controller';
 import { GetInteractionHandler } from './queries/get-interaction/get-interaction.handler';
+import { InteractionLookup } from './queries/get-interaction/interaction-lookup';
 import { ListInteractionEventsController } from './queries/list-interaction-events/list-interaction-events.controller';
 import { ListInteractionEventsHandler } from './queries/list-interaction-events/list-interaction-events.handler';
 import { ListInteractionsController } from './queries/list-interactions/list-interactions.controller';
@@ -15,6 +16,6 @@ import { ReplayInteractionStateHandler } from './queries/replay-interaction-stat
 @Module({
   imports: [CqrsModule.forRoot(), TypeOrmModule.forFeature(READ_MODEL_VIEWS)],
   controllers: [ListInteractionsController, GetInteractionController, ListInteractionEventsController, ReplayInteractionStateController],
-  providers: [ListInteractionsHandler, GetInteractionHandler, ListInteractionEventsHandler, ReplayInteractionStateHandler],
+  providers: [InteractionLookup, ListInteractionsHandler, GetInteractionHandler, ListInteractionEventsHandler, ReplayInteractionStateHandler],
 })
 export class InteractionsModule {}

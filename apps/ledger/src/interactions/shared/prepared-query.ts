@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 const statementNames = new Map<string, string>();
 
@@ -16,12 +17,15 @@ export async function queryPrepared<T>(dataSource: DataSource, sql: string, valu
     name = `ledger_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
     statementNames.set(sql, name);
   }
-  const runner = dataSource.createQueryRunner();
+  const [client, release] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
   try {
-    const client = (await runner.connect()) as PoolClient;
     const result = await client.query({ name, text: sql, values });
+    release();
     return result.rows as T[];
-  } finally {
-    await runner.release();
+  } catch (error) {
+    // Given back with its error, the connection is closed rather than lent again: one the server has ended (a
+    // restart, pg_terminate_backend) would otherwise fail the next statement handed it too.
+    release(error);
+    throw error;
   }
 }
