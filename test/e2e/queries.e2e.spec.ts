@@ -376,13 +376,14 @@ describe('query API', () => {
       expect((await fetch(`${ledger.url}/v1/interactions/${A}`)).headers.get('content-type')).toBe('application/json; charset=utf-8');
     });
 
+    const metric = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${ledger.url}/metrics`)).text();
+      const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+      if (!match) throw new Error(`${name} is not in /metrics`);
+      return Number(match[1]);
+    };
+
     it('answers concurrent requests from shared statements, each with its own interaction or 404', async () => {
-      const metric = async (name: string): Promise<number> => {
-        const text = await (await fetch(`${ledger.url}/metrics`)).text();
-        const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
-        if (!match) throw new Error(`${name} is not in /metrics`);
-        return Number(match[1]);
-      };
       const known = [A, B, C, D, E, ...filler.map((conversation) => conversation.id)];
       // Unknown ids share the statements too; an id with a NUL byte (which PostgreSQL refuses as text) is never sent.
       const asked = [...known, uuid('dd', 1), uuid('dd', 2), '%00nul', ...known.slice(0, 5)];
@@ -420,10 +421,6 @@ describe('query API', () => {
     });
 
     it('fails the requests of a statement that fails, and serves those queued behind it on another connection', async () => {
-      const inFlight = async (): Promise<number> => {
-        const text = await (await fetch(`${ledger.url}/metrics`)).text();
-        return Number(/^ledger_interaction_lookup_ids_in_flight (\d+)$/m.exec(text)?.[1]);
-      };
       const admin = new Client({ connectionString: ledger.database.url });
       await admin.connect();
       try {
@@ -440,7 +437,7 @@ describe('query API', () => {
         }
         // Queued behind A's statement, so they go out in the next one, after A's connection has failed.
         const queued = Promise.all([B, C].map((id) => get(`/v1/interactions/${id}`)));
-        for (const deadline = Date.now() + 30_000; (await inFlight()) < 3; await sleep(25)) {
+        for (const deadline = Date.now() + 30_000; (await metric('ledger_interaction_lookup_ids_in_flight')) < 3; await sleep(25)) {
           if (Date.now() > deadline) throw new Error('B and C did not reach the lookup within 30 s');
         }
         await admin.query('SELECT pg_terminate_backend($1)', [lookupPid]);

@@ -33,9 +33,9 @@ const ROWS_BY_ID_SQL =
  * meanwhile wait and go out together in the next one (DataLoader collects them; nothing is cached, each request reads
  * the row as it is when its statement runs). A lone request goes out at once, on its own.
  *
- * Why: under 50 concurrent clients a primary-key read by itself cost PostgreSQL 79–118 µs and the service 125–163 µs a
+ * Why: under 50 concurrent clients a primary-key read by itself cost PostgreSQL 79–118 µs and the service 125–178 µs a
  * request, most of it per statement (the pool, a round trip and its system calls, the executor's start-up), not per
- * row; sharing statements: 27–38 and 59–90 µs.
+ * row; sharing statements: 24–44 and 58–104 µs (bench/README.md, Session 20).
  */
 @Injectable()
 export class InteractionLookup {
