@@ -8,7 +8,7 @@ import { LEDGER_MIGRATIONS } from '../../apps/ledger/src/database/ledger-migrati
 import { appendPhase } from './append-phase';
 import { startBenchServer } from './bench-server';
 import { catchupPhase } from './catchup-bench';
-import { gc, loadAverage, log, type Context } from './context';
+import { loadAverage, log, type Context } from './context';
 import { CpuAccounting } from './cpu-accounting';
 import { floorPhase, ingestPhase } from './ingest-phase';
 import { startLedgerService } from './ledger-service';
@@ -98,8 +98,6 @@ async function main(): Promise<void> {
       } finally {
         await ingestService.stop();
       }
-      workload.deliveries = [];
-      gc();
       if (!plan.skip.has('catchup')) {
         await timed(full, 'catch-up: InteractionProjector from 0 to live', () => catchupPhase(full, databaseUrl, plan.profile ? profileDir : null));
         if (!plan.skip.has('queries')) {
