@@ -32,8 +32,8 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
     let failedRequests = 0;
     const { batchedRuns, singleRuns } = requestBodies(ctx);
     // The load client shares the two cores with the service and PostgreSQL. Holding the million delivery objects
-    // through the timed runs had every major collection of this process mark them all: 0.1-0.3 cores of the bench's
-    // own, and pauses counted into the latencies it measures. The bodies are Buffers, outside the heap.
+    // through the timed runs had every major collection of this process mark them all: 0.12-0.21 cores of the
+    // bench's own, and pauses counted into the latencies it measures. The bodies are Buffers, outside the heap.
     workload.deliveries = [];
     gc();
     for (const [run, { events, bodies }] of batchedRuns.entries()) {
@@ -49,6 +49,7 @@ export async function ingestPhase(ctx: Context, service: LedgerService, database
       record(ctx, 'ingest_batch_p99_ms', result.p99Ms);
       log(`  batched run ${run + 1}: ${events} events in ${bodies.length} requests, ${Math.round(eps)} events/s, p99 ${result.p99Ms} ms, RSS ${Math.round(peakSampled)} MiB${cpu ? `, cores: bench ${cpu.bench}, service ${cpu.service}, postgres ${cpu.postgres}, other ${cpu.other}, idle ${cpu.idle}` : ''}`);
     }
+    // The batched bodies (~1 GB at full size) go before the one-event runs are timed.
     batchedRuns.length = 0;
     gc();
     for (const [rep, bodies] of singleRuns.entries()) {
