@@ -38,10 +38,10 @@ describe('the service as a process', () => {
       const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
       await client.connect();
       try {
-        const rows = await client.query<{ mb: number; walBuffers: string; jit: string; maxWal: string; collate: string }>(
+        const rows = await client.query<{ mb: number; walBuffers: string; jit: string; maxWal: string; walLevel: string; collate: string }>(
           `SELECT (SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers')::int AS mb,
                   current_setting('wal_buffers') AS "walBuffers", current_setting('jit') AS jit,
-                  current_setting('max_wal_size') AS "maxWal", (SELECT datcollate FROM pg_database WHERE datname = 'ledger') AS collate`,
+                  current_setting('max_wal_size') AS "maxWal", current_setting('wal_level') AS "walLevel", (SELECT datcollate FROM pg_database WHERE datname = 'ledger') AS collate`,
         );
         return rows.rows[0];
       } finally {
@@ -57,7 +57,7 @@ describe('the service as a process', () => {
     const first = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir });
     expect(await post(first.url)).toMatchObject({ accepted: 1 });
     const walBuffers = `${walBuffersMb(defaultSharedBuffersMb())}MB`;
-    expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), walBuffers, jit: 'off', maxWal: '4GB', collate: 'C' });
+    expect(await serverSettings()).toEqual({ mb: defaultSharedBuffersMb(), walBuffers, jit: 'off', maxWal: '4GB', walLevel: 'minimal', collate: 'C' });
     if (process.platform === 'linux') {
       const tunables = postmasterTunables() ?? 'unset';
       expect(tunables.startsWith(POSTGRES_MALLOC_TUNABLES.split(':')[0] as string) && POSTGRES_MALLOC_TUNABLES.startsWith(tunables)).toBe(true);
@@ -69,7 +69,7 @@ describe('the service as a process', () => {
     const ownTunables = 'glibc.malloc.trim_threshold=1048576';
     const second = await startLedgerProcess({ LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_SHARED_BUFFERS_MB: '160', GLIBC_TUNABLES: ownTunables });
     expect(await post(second.url)).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(await serverSettings()).toEqual({ mb: 160, walBuffers: '10MB', jit: 'off', maxWal: '4GB', collate: 'C' });
+    expect(await serverSettings()).toEqual({ mb: 160, walBuffers: '10MB', jit: 'off', maxWal: '4GB', walLevel: 'minimal', collate: 'C' });
     if (process.platform === 'linux') expect(postmasterTunables()).toBe(ownTunables);
     expect(await second.stop()).toBe(0);
   });
