@@ -355,7 +355,8 @@ describe('pace: what a rebuild beside the API waits for before each catch-up bat
     projector.start();
     try {
       for (const deadline = Date.now() + 30_000; paced.length === 0; await new Promise((resolve) => setTimeout(resolve, 10))) {
-        if (Date.now() > deadline) throw new Error('pace was never called');
+        // The projector's status says why (standby on the lock, a lastError, or live without pacing).
+        if (Date.now() > deadline) throw new Error(`pace was never called: ${JSON.stringify(projector.status())}`);
       }
       // Held: the first batch is not applied however long the pace takes.
       await new Promise((resolve) => setTimeout(resolve, 300));
