@@ -70,4 +70,40 @@ describe('PostgreSQL subscription under interleaved, delayed transactions', () =
     const positions = seen.map((event) => event.position);
     expect(positions.every((position, index) => index === 0 || position > (positions[index - 1] as bigint))).toBe(true);
   });
+
+  it('does not announce caughtUp while committed events wait behind an older transaction, and delivers them once it ends', async () => {
+    const from = (await store.headPosition()) ?? 'start';
+    // A writing transaction (it holds an id) opened before the appends and left open: the horizon stays below them.
+    const holder = await writers.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_current_xact_id()');
+    const messages: { type: string; ids?: string[]; position?: bigint | null }[] = [];
+    const subscription = store.subscribeToAll({ from, maxBatchSize: 10 });
+    let reading: Promise<void> = Promise.resolve();
+    try {
+      const appended = await store.appendToStream('interaction-held-back', [newEvent(), newEvent()]);
+      reading = (async () => {
+        for await (const message of subscription) {
+          messages.push(message.type === 'events' ? { type: 'events', ids: message.events.map((event) => event.eventId) } : message);
+          if (message.type === 'caughtUp') break;
+        }
+      })();
+      // Several of the subscription's looks at the store (every 50 ms while held back): nothing to deliver, and no claim of being caught up.
+      await sleep(400);
+      expect(messages).toEqual([]);
+
+      await holder.query('COMMIT');
+      const timeout = setTimeout(() => void subscription.close(), 20_000);
+      await reading;
+      clearTimeout(timeout);
+      expect(messages.map((message) => message.type)).toEqual(['events', 'caughtUp']);
+      expect(messages[0]?.ids).toHaveLength(2);
+      expect(messages[1]?.position).toBe(appended.position);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+      await subscription.close();
+      await reading;
+    }
+  });
 });

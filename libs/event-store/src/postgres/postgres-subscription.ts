@@ -3,6 +3,9 @@ import type { AllSubscription, StreamFilter, SubscriptionMessage } from '../even
 import type { PostgresAppendNotifier } from './postgres-notifier';
 import { EVENT_COLUMNS, POSITION_TRANSACTION_SHIFT, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
 
+/** How soon a subscription looks again while committed events wait behind an older running transaction. */
+const HELD_BACK_RECHECK_MS = 50;
+
 export interface SubscriptionSettings {
   /** Exclusive. 0n: from the start. */
   from: bigint | Promise<bigint>;
@@ -54,6 +57,12 @@ export class PostgresAllSubscription implements AllSubscription {
           yield { type: 'events', events: rows.map(toRecordedEvent) };
           if (full) continue;
         }
+        if (await this.heldBack(cursor)) {
+          // Committed events wait behind an older transaction still running: not caught up. Ending that transaction
+          // notifies nobody, so look again soon rather than after a whole poll interval.
+          await this.notifier.waitForAppend(Math.min(HELD_BACK_RECHECK_MS, this.settings.pollIntervalMs), this.abort.signal);
+          continue;
+        }
         if (!announcedCaughtUp) {
           announcedCaughtUp = true;
           yield { type: 'caughtUp', position: cursor === 0n ? null : cursor };
@@ -63,6 +72,25 @@ export class PostgresAllSubscription implements AllSubscription {
     } finally {
       this.abort.abort();
     }
+  }
+
+  /**
+   * Whether committed events lie after `cursor` that the horizon still hides (only rows at or past it are looked at,
+   * so a filter that matches few events scans no more than the transactions in flight). The horizon is cluster-wide: a writing
+   * transaction left open in any database of the server holds it. Announcing `caughtUp` then would be false: a
+   * projector would call itself live with its backlog unread (and a rebuild would stop pacing and build its indexes
+   * before the rows).
+   */
+  private async heldBack(cursor: bigint): Promise<boolean> {
+    const params: unknown[] = [cursor.toString()];
+    const filter = streamPrefixClause(this.settings.filter?.streamPrefixes, params);
+    const result = await this.pool.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ledger_events
+                      WHERE position > $1::bigint
+                        AND position >= (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_TRANSACTION_SHIFT})${filter}) AS held`,
+      params,
+    );
+    return result.rows[0]?.held === true;
   }
 
   private async readVisibleAfter(cursor: bigint): Promise<EventRow[]> {
