@@ -48,8 +48,14 @@ export async function appendThroughPort(
   }
 }
 
-/** The same rows the store ends up holding, as COPY text chunks (built before the clock starts). */
-export function copyPayload(events: readonly CanonicalEvent[]): { rows: number; chunks: Buffer[] } {
+export interface CopyPayload {
+  rows: number;
+  /** COPY text, `rowsPerChunk` lines a chunk. */
+  chunks: Buffer[];
+}
+
+/** The same rows the store ends up holding, as COPY text in chunks of `rowsPerChunk` lines (built before the clock starts). */
+export function copyPayload(events: readonly CanonicalEvent[], rowsPerChunk = 1000): CopyPayload {
   const seen = new Set<string>();
   const revisions = new Map<string, number>();
   const escape = (text: string): string => text.replace(/\\/g, '\\\\');
@@ -66,7 +72,7 @@ export function copyPayload(events: readonly CanonicalEvent[]): { rows: number; 
       `${position}\t${event.eventId}\t${escape(event.streamId)}\t${revision}\t${escape(event.eventType)}\t` +
         `${escape(JSON.stringify(event.data))}\t${escape(JSON.stringify(event.metadata))}\n`,
     );
-    if (lines.length === 1000) {
+    if (lines.length === rowsPerChunk) {
       chunks.push(Buffer.from(lines.join('')));
       lines = [];
     }
@@ -75,19 +81,52 @@ export function copyPayload(events: readonly CanonicalEvent[]): { rows: number; 
   return { rows: seen.size, chunks };
 }
 
+const COPY_COLUMNS = '(position, event_id, stream_id, revision, event_type, data, metadata)';
+
+const createBareTable = (client: Client) =>
+  client.query(`CREATE TABLE bare_events (
+    position bigint, event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json,
+    recorded_at timestamptz DEFAULT now())`);
+
 /** The physical limit: COPY of the same rows into a table with the same columns and no index or constraint. */
-export async function copyIntoBareTable(databaseUrl: string, payload: { rows: number; chunks: Buffer[] }): Promise<ThroughputRun> {
+export async function copyIntoBareTable(databaseUrl: string, payload: CopyPayload): Promise<ThroughputRun> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`CREATE TABLE bare_events (
-      position bigint, event_id uuid, stream_id text, revision bigint, event_type text, data json, metadata json,
-      recorded_at timestamptz DEFAULT now())`);
+    await createBareTable(client);
     const started = process.hrtime.bigint();
-    const copy = client.query(copyFrom('COPY bare_events (position, event_id, stream_id, revision, event_type, data, metadata) FROM STDIN'));
+    const copy = client.query(copyFrom(`COPY bare_events ${COPY_COLUMNS} FROM STDIN`));
     await pipeline(Readable.from(payload.chunks), copy);
     const ms = elapsedMs(started);
     if (copy.rowCount !== payload.rows) throw new Error(`COPY loaded ${copy.rowCount} rows, expected ${payload.rows}`);
+    return { events: payload.rows, ms, eps: (payload.rows / ms) * 1000 };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * What a durable commit every chunk costs `COPY` itself: one `COPY` a chunk, each its own transaction (committed and
+ * flushed before the next begins), one writer. Into the bare table (`bare`), or into the store's own `ledger_events`
+ * with its three unique keys (`store`, its migrations applied first): with 100-row chunks, the most an append of 100
+ * events a transaction could reach here if its bookkeeping (stream locks, duplicate check, numbering) cost nothing.
+ */
+export async function copyInTransactions(databaseUrl: string, payload: CopyPayload, into: 'bare' | 'store'): Promise<ThroughputRun> {
+  if (into === 'store') await runMigrations(databaseUrl, EVENT_STORE_MIGRATIONS);
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    if (into === 'bare') await createBareTable(client);
+    const table = into === 'bare' ? 'bare_events' : 'ledger_events';
+    let loaded = 0;
+    const started = process.hrtime.bigint();
+    for (const chunk of payload.chunks) {
+      const copy = client.query(copyFrom(`COPY ${table} ${COPY_COLUMNS} FROM STDIN`));
+      await pipeline(Readable.from([chunk]), copy);
+      loaded += copy.rowCount ?? 0;
+    }
+    const ms = elapsedMs(started);
+    if (loaded !== payload.rows) throw new Error(`COPY loaded ${loaded} rows, expected ${payload.rows}`);
     return { events: payload.rows, ms, eps: (payload.rows / ms) * 1000 };
   } finally {
     await client.end();

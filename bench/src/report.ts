@@ -26,6 +26,9 @@ export const TARGETS: Record<string, Target> = {
 const ROWS: { figure: string; unit: string; baseline?: string; ratioName?: string }[] = [
   { figure: 'copy_eps', unit: 'events/s' },
   { figure: 'append_eps', unit: 'events/s', baseline: 'copy_eps', ratioName: 'append_vs_copy' },
+  { figure: 'copy_tx100_eps', unit: 'events/s', baseline: 'copy_eps', ratioName: 'copy_tx100_vs_copy' },
+  { figure: 'copy_store_tx100_eps', unit: 'events/s', baseline: 'copy_eps', ratioName: 'copy_store_tx100_vs_copy' },
+  { figure: 'append_eps', unit: 'events/s', baseline: 'copy_store_tx100_eps', ratioName: 'append_vs_copy_store_tx100' },
   { figure: 'append_eps_4_writers', unit: 'events/s', baseline: 'copy_eps', ratioName: 'append_4_writers_vs_copy' },
   { figure: 'emmett_append_eps', unit: 'events/s', baseline: 'copy_eps', ratioName: 'emmett_vs_copy' },
   { figure: 'append_eps', unit: 'events/s', baseline: 'emmett_append_eps', ratioName: 'append_vs_emmett' },
