@@ -3,7 +3,7 @@ import type { AllSubscription, StreamFilter, SubscriptionMessage } from '../even
 import type { PostgresAppendNotifier } from './postgres-notifier';
 import { EVENT_COLUMNS, POSITION_TRANSACTION_SHIFT, streamPrefixClause, toRecordedEvent, type EventRow } from './postgres-rows';
 
-/** How soon a subscription looks again while committed events wait behind an older running transaction. */
+/** How soon a subscription first looks again while committed events wait behind an older running transaction. */
 const HELD_BACK_RECHECK_MS = 50;
 
 export interface SubscriptionSettings {
@@ -38,6 +38,8 @@ export class PostgresAllSubscription implements AllSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
     let cursor = await this.settings.from;
     let announcedCaughtUp = false;
+    const firstHeldBackWaitMs = Math.min(HELD_BACK_RECHECK_MS, this.settings.pollIntervalMs);
+    let heldBackWaitMs = firstHeldBackWaitMs;
     // Read-ahead of one batch while catching up: the next read runs while the consumer handles the batch just
     // yielded. It reads after that batch's last position, exactly as the next iteration would.
     let ahead: Promise<EventRow[]> | null = null;
@@ -49,6 +51,7 @@ export class PostgresAllSubscription implements AllSubscription {
         if (rows.length > 0) {
           cursor = BigInt((rows[rows.length - 1] as EventRow).position);
           announcedCaughtUp = false;
+          heldBackWaitMs = firstHeldBackWaitMs;
           const full = rows.length === this.settings.maxBatchSize;
           if (full) {
             ahead = this.readVisibleAfter(cursor);
@@ -59,10 +62,12 @@ export class PostgresAllSubscription implements AllSubscription {
         }
         if (await this.heldBack(cursor)) {
           // Committed events wait behind an older transaction still running: not caught up. Ending that transaction
-          // notifies nobody, so look again soon rather than after a whole poll interval.
-          await this.notifier.waitForAppend(Math.min(HELD_BACK_RECHECK_MS, this.settings.pollIntervalMs), this.abort.signal);
+          // notifies nobody, so look again soon, backing off to the poll interval while it stays open.
+          await this.notifier.waitForAppend(heldBackWaitMs, this.abort.signal);
+          heldBackWaitMs = Math.min(heldBackWaitMs * 2, this.settings.pollIntervalMs);
           continue;
         }
+        heldBackWaitMs = firstHeldBackWaitMs;
         if (!announcedCaughtUp) {
           announcedCaughtUp = true;
           yield { type: 'caughtUp', position: cursor === 0n ? null : cursor };
